@@ -1,0 +1,39 @@
+# The two commands of the README, plus the steps they are made of.
+#   make demo   installs what is missing, builds, and runs the main job on a bundled example
+#   make check  installs what is missing, builds, and runs every test (lit + GoogleTest + fuzzing)
+
+BUILD_DIR ?= build
+BUILD_TYPE ?= Release
+CMAKE_FLAGS ?=
+JOBS ?= $(shell nproc)
+
+.PHONY: all deps configure build check demo install clean
+
+all: build
+
+deps:
+	@bash .ci/install-deps
+
+$(BUILD_DIR)/build.ninja:
+	cmake -G Ninja -S . -B $(BUILD_DIR) \
+	  -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) \
+	  -DCMAKE_C_COMPILER=clang-22 -DCMAKE_CXX_COMPILER=clang++-22 \
+	  -DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache \
+	  $(CMAKE_FLAGS)
+
+configure: $(BUILD_DIR)/build.ninja
+
+build: deps configure
+	ninja -C $(BUILD_DIR) -j$(JOBS)
+
+check: build
+	ninja -C $(BUILD_DIR) -j$(JOBS) check
+
+demo: build
+	@bash examples/run-demo.sh $(BUILD_DIR)
+
+install: build
+	cmake --install $(BUILD_DIR) $(if $(PREFIX),--prefix $(PREFIX),)
+
+clean:
+	rm -rf $(BUILD_DIR)
