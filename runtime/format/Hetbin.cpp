@@ -10,11 +10,11 @@ namespace het::format {
 std::string_view sectionKindName(SectionKind kind) {
   switch (kind) {
   case SectionKind::Manifest:
-    return "Manifest";
+    return "manifest";
   case SectionKind::Constant:
-    return "Constant";
+    return "constant";
   case SectionKind::Image:
-    return "Image";
+    return "image";
   }
   return "unknown";
 }
@@ -24,9 +24,11 @@ bool isKnownSectionKind(std::uint32_t kind) {
          kind <= static_cast<std::uint32_t>(SectionKind::Image);
 }
 
-std::array<std::uint8_t, kContentHashSize> computeContentHash(const std::byte *data, std::size_t size) {
-  // The hash field cannot hash itself, so it reads as zeros. A buffer shorter than the header is hashed the
-  // same way (the part of the field it has reads as zeros), which keeps this total.
+std::array<std::uint8_t, kContentHashSize>
+computeContentHash(const std::byte *data, std::size_t size) {
+  // The hash field cannot hash itself, so it reads as zeros. A buffer shorter
+  // than the header is hashed the same way (the part of the field it has reads
+  // as zeros), which keeps this total.
   constexpr std::size_t fieldBegin = header_offset::kContentHash;
   constexpr std::size_t fieldEnd = fieldBegin + kContentHashSize;
   Sha256 hasher;

@@ -1,4 +1,4 @@
-// Writer of .hetbin files: deterministic layout, content hash last, atomic replacement on disk.
+// Writer of .hetbin files: deterministic bytes, atomic replacement on disk.
 #include "het/format/HetbinWriter.h"
 
 #include <google/protobuf/io/coded_stream.h>
@@ -30,10 +30,12 @@ void storeU64(std::byte *p, std::uint64_t value) {
 }
 
 std::uint64_t alignUp(std::uint64_t value) {
-  return (value + kSectionAlignment - 1) / kSectionAlignment * kSectionAlignment;
+  return (value + kSectionAlignment - 1) / kSectionAlignment *
+         kSectionAlignment;
 }
 
-/// Map order and unknown fields would otherwise make the bytes depend on how the message was built.
+/// Map order and unknown fields would otherwise make the bytes depend on how
+/// the message was built.
 std::string serializeDeterministically(const hetbin::Manifest &manifest) {
   std::string bytes;
   {
@@ -45,24 +47,31 @@ std::string serializeDeterministically(const hetbin::Manifest &manifest) {
   return bytes;
 }
 
-std::string systemError(std::string_view what, const std::string &path, int errorNumber) {
+std::string systemError(std::string_view what, const std::string &path,
+                        int errorNumber) {
   return std::string(what) + " '" + path + "': " + std::strerror(errorNumber);
 }
 
 } // namespace
 
-std::uint32_t HetbinWriter::addSection(SectionKind kind, std::span<const std::byte> payload) {
-  return addSection(kind, std::vector<std::byte>(payload.begin(), payload.end()));
+std::uint32_t HetbinWriter::addSection(SectionKind kind,
+                                       std::span<const std::byte> payload) {
+  return addSection(kind,
+                    std::vector<std::byte>(payload.begin(), payload.end()));
 }
 
-std::uint32_t HetbinWriter::addSection(SectionKind kind, std::vector<std::byte> payload) {
-  assert(kind != SectionKind::Manifest && "the manifest section is added by finish()");
-  assert(sections_.size() + 1 < kMaxSectionCount && "more sections than a reader accepts");
+std::uint32_t HetbinWriter::addSection(SectionKind kind,
+                                       std::vector<std::byte> payload) {
+  assert(kind != SectionKind::Manifest &&
+         "the manifest section is added by finish()");
+  assert(sections_.size() + 1 < kMaxSectionCount &&
+         "more sections than a reader accepts");
   sections_.push_back({kind, std::move(payload)});
   return static_cast<std::uint32_t>(sections_.size());
 }
 
-std::vector<std::byte> HetbinWriter::finish(const hetbin::Manifest &manifest) const {
+std::vector<std::byte>
+HetbinWriter::finish(const hetbin::Manifest &manifest) const {
   const std::string manifestBytes = serializeDeterministically(manifest);
   struct Placed {
     SectionKind kind;
@@ -72,7 +81,9 @@ std::vector<std::byte> HetbinWriter::finish(const hetbin::Manifest &manifest) co
   std::vector<Placed> placed;
   placed.reserve(sections_.size() + 1);
   placed.push_back({SectionKind::Manifest,
-                    std::as_bytes(std::span<const char>(manifestBytes.data(), manifestBytes.size())), 0});
+                    std::as_bytes(std::span<const char>(manifestBytes.data(),
+                                                        manifestBytes.size())),
+                    0});
   for (const PendingSection &section : sections_)
     placed.push_back({section.kind, section.payload, 0});
 
@@ -83,7 +94,8 @@ std::vector<std::byte> HetbinWriter::finish(const hetbin::Manifest &manifest) co
     end = section.offset + section.payload.size();
   }
 
-  // Value-initialized, so the reserved fields, the hash field and all padding are zero.
+  // Value-initialized, so the reserved fields, the hash field and all padding
+  // are zero.
   std::vector<std::byte> image(end);
   std::byte *data = image.data();
   std::memcpy(data + header_offset::kMagic, kMagic.data(), kMagic.size());
@@ -92,32 +104,41 @@ std::vector<std::byte> HetbinWriter::finish(const hetbin::Manifest &manifest) co
   storeU32(data + header_offset::kFlags, kHeaderFlagNone);
   storeU64(data + header_offset::kFileSize, end);
   storeU64(data + header_offset::kSectionTableOffset, tableOffset);
-  storeU32(data + header_offset::kSectionCount, static_cast<std::uint32_t>(placed.size()));
-  storeU32(data + header_offset::kHeaderSize, static_cast<std::uint32_t>(kHeaderSize));
+  storeU32(data + header_offset::kSectionCount,
+           static_cast<std::uint32_t>(placed.size()));
+  storeU32(data + header_offset::kHeaderSize,
+           static_cast<std::uint32_t>(kHeaderSize));
 
   for (std::size_t index = 0; index < placed.size(); ++index) {
     const Placed &section = placed[index];
     std::byte *entry = data + tableOffset + index * kSectionEntrySize;
-    storeU32(entry + section_offset::kKind, static_cast<std::uint32_t>(section.kind));
+    storeU32(entry + section_offset::kKind,
+             static_cast<std::uint32_t>(section.kind));
     storeU32(entry + section_offset::kFlags, 0);
     storeU64(entry + section_offset::kOffset, section.offset);
     storeU64(entry + section_offset::kSize, section.payload.size());
     if (!section.payload.empty())
-      std::memcpy(data + section.offset, section.payload.data(), section.payload.size());
+      std::memcpy(data + section.offset, section.payload.data(),
+                  section.payload.size());
   }
 
-  std::array<std::uint8_t, kContentHashSize> hash = computeContentHash(data, image.size());
+  std::array<std::uint8_t, kContentHashSize> hash =
+      computeContentHash(data, image.size());
   std::memcpy(data + header_offset::kContentHash, hash.data(), hash.size());
   return image;
 }
 
-bool HetbinWriter::writeFile(const std::string &path, const hetbin::Manifest &manifest, std::string &error) const {
+bool HetbinWriter::writeFile(const std::string &path,
+                             const hetbin::Manifest &manifest,
+                             std::string &error) const {
   const std::vector<std::byte> image = finish(manifest);
 
-  // The temporary file must be in the target's folder: rename() is only atomic within one file system.
+  // The temporary file must be in the target's folder: rename() is only atomic
+  // within one file system.
   std::string::size_type slash = path.rfind('/');
   std::size_t nameStart = slash == std::string::npos ? 0 : slash + 1;
-  std::string tempPath = path.substr(0, nameStart) + "." + path.substr(nameStart) + ".tmp.XXXXXX";
+  std::string tempPath =
+      path.substr(0, nameStart) + "." + path.substr(nameStart) + ".tmp.XXXXXX";
   int fd = mkostemp(tempPath.data(), O_CLOEXEC);
   if (fd < 0) {
     error = systemError("cannot create a temporary file next to", path, errno);
@@ -145,7 +166,8 @@ bool HetbinWriter::writeFile(const std::string &path, const hetbin::Manifest &ma
     cursor += written;
     remaining -= static_cast<std::size_t>(written);
   }
-  // mkstemp creates the file 0600; a compiled program is meant to be readable like any other output.
+  // mkstemp creates the file 0600; a compiled program is meant to be readable
+  // like any other output.
   if (fchmod(fd, 0644) != 0)
     return failWith("cannot set the permissions of");
   if (fsync(fd) != 0)

@@ -10,7 +10,8 @@
 
 namespace het::format {
 
-std::unique_ptr<MappedFile> MappedFile::open(const std::string &path, std::string &error) {
+std::unique_ptr<MappedFile> MappedFile::open(const std::string &path,
+                                             std::string &error) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     error = "cannot open '" + path + "': " + std::strerror(errno);
@@ -40,7 +41,8 @@ std::unique_ptr<MappedFile> MappedFile::open(const std::string &path, std::strin
   }
   // The mapping stays valid after the descriptor is closed.
   close(fd);
-  return std::unique_ptr<MappedFile>(new MappedFile(static_cast<const std::byte *>(data), size));
+  return std::unique_ptr<MappedFile>(
+      new MappedFile(static_cast<const std::byte *>(data), size));
 }
 
 MappedFile::~MappedFile() {

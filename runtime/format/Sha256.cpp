@@ -8,17 +8,21 @@ namespace het::format {
 namespace {
 
 constexpr std::array<std::uint32_t, 64> kRoundConstants = {
-    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
-    0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
-    0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-    0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
-    0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
-    0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-    0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-    0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2};
+    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1,
+    0x923f82a4, 0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3,
+    0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786,
+    0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+    0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147,
+    0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13,
+    0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b,
+    0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+    0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a,
+    0x5b9cca4f, 0x682e6ff3, 0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208,
+    0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2};
 
-constexpr std::array<std::uint32_t, 8> kInitialState = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-                                                        0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
+constexpr std::array<std::uint32_t, 8> kInitialState = {
+    0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+    0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
 
 constexpr std::uint32_t rotateRight(std::uint32_t value, unsigned bits) {
   return (value >> bits) | (value << (32 - bits));
@@ -31,23 +35,29 @@ Sha256::Sha256() : state_(kInitialState) {}
 void Sha256::processBlock(const std::uint8_t *block) {
   std::array<std::uint32_t, 64> schedule;
   for (unsigned i = 0; i < 16; ++i)
-    schedule[i] = (std::uint32_t(block[4 * i]) << 24) | (std::uint32_t(block[4 * i + 1]) << 16) |
-                  (std::uint32_t(block[4 * i + 2]) << 8) | std::uint32_t(block[4 * i + 3]);
+    schedule[i] = (std::uint32_t(block[4 * i]) << 24) |
+                  (std::uint32_t(block[4 * i + 1]) << 16) |
+                  (std::uint32_t(block[4 * i + 2]) << 8) |
+                  std::uint32_t(block[4 * i + 3]);
   for (unsigned i = 16; i < 64; ++i) {
-    std::uint32_t s0 =
-        rotateRight(schedule[i - 15], 7) ^ rotateRight(schedule[i - 15], 18) ^ (schedule[i - 15] >> 3);
-    std::uint32_t s1 =
-        rotateRight(schedule[i - 2], 17) ^ rotateRight(schedule[i - 2], 19) ^ (schedule[i - 2] >> 10);
+    std::uint32_t s0 = rotateRight(schedule[i - 15], 7) ^
+                       rotateRight(schedule[i - 15], 18) ^
+                       (schedule[i - 15] >> 3);
+    std::uint32_t s1 = rotateRight(schedule[i - 2], 17) ^
+                       rotateRight(schedule[i - 2], 19) ^
+                       (schedule[i - 2] >> 10);
     schedule[i] = schedule[i - 16] + s0 + schedule[i - 7] + s1;
   }
 
   std::uint32_t a = state_[0], b = state_[1], c = state_[2], d = state_[3];
   std::uint32_t e = state_[4], f = state_[5], g = state_[6], h = state_[7];
   for (unsigned i = 0; i < 64; ++i) {
-    std::uint32_t sum1 = rotateRight(e, 6) ^ rotateRight(e, 11) ^ rotateRight(e, 25);
+    std::uint32_t sum1 =
+        rotateRight(e, 6) ^ rotateRight(e, 11) ^ rotateRight(e, 25);
     std::uint32_t choose = (e & f) ^ (~e & g);
     std::uint32_t temp1 = h + sum1 + choose + kRoundConstants[i] + schedule[i];
-    std::uint32_t sum0 = rotateRight(a, 2) ^ rotateRight(a, 13) ^ rotateRight(a, 22);
+    std::uint32_t sum0 =
+        rotateRight(a, 2) ^ rotateRight(a, 13) ^ rotateRight(a, 22);
     std::uint32_t majority = (a & b) ^ (a & c) ^ (b & c);
     std::uint32_t temp2 = sum0 + majority;
     h = g;
@@ -87,7 +97,8 @@ void Sha256::update(std::span<const std::byte> data) {
     processBlock(buffer_.data());
     bufferSize_ = 0;
   }
-  // Whole blocks straight from the input, without copying them through the buffer.
+  // Whole blocks straight from the input, without copying them through the
+  // buffer.
   for (; remaining >= 64; bytes += 64, remaining -= 64)
     processBlock(bytes);
   if (remaining != 0)

@@ -1,7 +1,8 @@
-// A small self-contained SHA-256 (FIPS 180-4), used for the .hetbin content hash.
+// A small self-contained SHA-256 (FIPS 180-4) for the .hetbin content hash.
 //
-// The runtime must not depend on a crypto library for one integrity check, and the hash is over trusted-size
-// in-memory spans, so a straightforward implementation is enough. It is not hardened against timing attacks.
+// The runtime must not depend on a crypto library for one integrity check, and
+// the hash is over trusted-size in-memory spans, so a straightforward
+// implementation is enough. It is not hardened against timing attacks.
 #ifndef HET_RUNTIME_FORMAT_SHA256_H
 #define HET_RUNTIME_FORMAT_SHA256_H
 
@@ -23,7 +24,8 @@ public:
   void update(std::span<const std::byte> data);
   /// Appends `count` zero bytes, without the caller materializing them.
   void updateZeros(std::size_t count);
-  /// Pads the message and returns the digest. The object must not be updated afterwards.
+  /// Pads the message and returns the digest. The object must not be updated
+  /// afterwards.
   Digest finish();
 
   static Digest digest(std::span<const std::byte> data);

@@ -21,7 +21,7 @@ class HetbinFile {
 public:
   /// Parses and validates `bytes`. On failure returns null and sets `error` to a message that names the
   /// field at fault and its byte offset or manifest path, e.g.
-  /// "section 2: offset 4160 is not a multiple of 64". `bytes` must outlive the result.
+  /// "section 2: offset 4168 is not a multiple of 64". `bytes` must outlive the result.
   static std::unique_ptr<HetbinFile> parse(std::span<const std::byte> bytes, std::string &error);
 
   const Header &header() const { return header_; }
@@ -44,10 +44,10 @@ private:
 /// Byte size of one element of `dtype`, or 0 for DTYPE_UNSPECIFIED and values outside the enum.
 std::size_t dtypeSize(hetbin::DType dtype);
 
-/// Name used in messages and dumps: "f32", "i64", "bool", ...
+/// The numpy name of a dtype, used in messages, dumps and outputs.json: "float32", "int64", "bool", ...
 std::string_view dtypeName(hetbin::DType dtype);
 
-/// "f32[1x3x224x224]", with "?" for dynamic dimensions.
+/// "float32[1x3x224x224]", with "?" for dynamic dimensions.
 std::string describeTensorType(const hetbin::TensorType &type);
 
 } // namespace het::format

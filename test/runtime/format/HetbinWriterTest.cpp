@@ -1,5 +1,4 @@
-// Tests that the .hetbin writer lays files out as specified, deterministically, and writes them atomically;
-// and that MappedFile reports errors clearly.
+// Tests the .hetbin writer's layout, determinism and atomic writes; MappedFile.
 #include "HetbinPatch.h"
 #include "SampleHetbin.h"
 
@@ -27,7 +26,8 @@ namespace fs = std::filesystem;
 class ScratchDirectory {
 public:
   ScratchDirectory() {
-    std::string pattern = (fs::temp_directory_path() / "hetbin-test-XXXXXX").string();
+    std::string pattern =
+        (fs::temp_directory_path() / "hetbin-test-XXXXXX").string();
     if (mkdtemp(pattern.data()) == nullptr)
       ADD_FAILURE() << "mkdtemp failed";
     path_ = pattern;
@@ -59,13 +59,16 @@ TEST(HetbinWriterTest, RoundTripsManifestAndSections) {
   std::string differences;
   google::protobuf::util::MessageDifferencer differencer;
   differencer.ReportDifferencesToString(&differences);
-  EXPECT_TRUE(differencer.Compare(sample.manifest, file->manifest())) << differences;
+  EXPECT_TRUE(differencer.Compare(sample.manifest, file->manifest()))
+      << differences;
 
   ASSERT_EQ(file->sections().size(), sample.payloads.size() + 1);
   EXPECT_EQ(file->sections()[0].kind, SectionKind::Manifest);
   for (std::uint32_t i = 1; i < file->sections().size(); ++i) {
     std::span<const std::byte> data = file->sectionData(i);
-    EXPECT_TRUE(std::equal(data.begin(), data.end(), sample.payloads[i - 1].begin(), sample.payloads[i - 1].end()))
+    EXPECT_TRUE(std::equal(data.begin(), data.end(),
+                           sample.payloads[i - 1].begin(),
+                           sample.payloads[i - 1].end()))
         << "section " << i;
   }
   EXPECT_EQ(file->sections()[1].kind, SectionKind::Constant);
@@ -76,24 +79,32 @@ TEST(HetbinWriterTest, LaysOutHeaderTableAndAlignedSections) {
   sample::SampleHetbin sample = sample::buildSampleHetbin();
   std::vector<std::byte> image = sample.writer.finish(sample.manifest);
   ASSERT_GE(image.size(), kHeaderSize);
-  EXPECT_TRUE(std::equal(kMagic.begin(), kMagic.end(), reinterpret_cast<const std::uint8_t *>(image.data())));
-  EXPECT_EQ(loadLittleEndian(image, header_offset::kVersionMajor, 2), kVersionMajor);
-  EXPECT_EQ(loadLittleEndian(image, header_offset::kVersionMinor, 2), kVersionMinor);
+  EXPECT_TRUE(std::equal(kMagic.begin(), kMagic.end(),
+                         reinterpret_cast<const std::uint8_t *>(image.data())));
+  EXPECT_EQ(loadLittleEndian(image, header_offset::kVersionMajor, 2),
+            kVersionMajor);
+  EXPECT_EQ(loadLittleEndian(image, header_offset::kVersionMinor, 2),
+            kVersionMinor);
   EXPECT_EQ(loadLittleEndian(image, header_offset::kFlags, 4), 0u);
   EXPECT_EQ(loadU64(image, header_offset::kFileSize), image.size());
   EXPECT_EQ(loadU64(image, header_offset::kSectionTableOffset), kHeaderSize);
   EXPECT_EQ(loadLittleEndian(image, header_offset::kSectionCount, 4), 7u);
-  EXPECT_EQ(loadLittleEndian(image, header_offset::kHeaderSize, 4), kHeaderSize);
-  for (std::size_t i = header_offset::kContentHash + kContentHashSize; i < kHeaderSize; ++i)
+  EXPECT_EQ(loadLittleEndian(image, header_offset::kHeaderSize, 4),
+            kHeaderSize);
+  for (std::size_t i = header_offset::kContentHash + kContentHashSize;
+       i < kHeaderSize; ++i)
     EXPECT_EQ(image[i], std::byte{0}) << "reserved byte " << i;
 
-  // Payloads start 64-aligned right after the previous one, and every byte between them is zero.
+  // Payloads start 64-aligned right after the previous one, and every byte
+  // between them is zero.
   std::uint64_t previousEnd = kHeaderSize + 7 * kSectionEntrySize;
   for (std::uint32_t i = 0; i < 7; ++i) {
-    std::uint64_t offset = loadU64(image, sectionField(i, section_offset::kOffset));
+    std::uint64_t offset =
+        loadU64(image, sectionField(i, section_offset::kOffset));
     std::uint64_t size = loadU64(image, sectionField(i, section_offset::kSize));
     EXPECT_EQ(offset % kSectionAlignment, 0u) << "section " << i;
-    EXPECT_EQ(offset, (previousEnd + kSectionAlignment - 1) / kSectionAlignment * kSectionAlignment);
+    EXPECT_EQ(offset, (previousEnd + kSectionAlignment - 1) /
+                          kSectionAlignment * kSectionAlignment);
     for (std::uint64_t padding = previousEnd; padding < offset; ++padding)
       EXPECT_EQ(image[padding], std::byte{0}) << "padding byte " << padding;
     previousEnd = offset + size;
@@ -102,7 +113,8 @@ TEST(HetbinWriterTest, LaysOutHeaderTableAndAlignedSections) {
 
   auto hash = computeContentHash(image.data(), image.size());
   EXPECT_TRUE(std::equal(hash.begin(), hash.end(),
-                         reinterpret_cast<const std::uint8_t *>(image.data()) + header_offset::kContentHash));
+                         reinterpret_cast<const std::uint8_t *>(image.data()) +
+                             header_offset::kContentHash));
 }
 
 TEST(HetbinWriterTest, IsDeterministic) {
@@ -126,7 +138,8 @@ TEST(HetbinWriterTest, WritesAFileWithOnlyAManifest) {
 
 TEST(HetbinWriterTest, WritesEmptySections) {
   HetbinWriter writer;
-  EXPECT_EQ(writer.addSection(SectionKind::Constant, std::vector<std::byte>{}), 1u);
+  EXPECT_EQ(writer.addSection(SectionKind::Constant, std::vector<std::byte>{}),
+            1u);
   hetbin::Manifest manifest;
   hetbin::Constant *empty = manifest.add_constants();
   empty->set_name("empty");
@@ -153,7 +166,8 @@ TEST(HetbinWriterTest, WriteFileRoundTripsThroughMappedFile) {
   sample::SampleHetbin sample = sample::buildSampleHetbin();
   std::string error;
   ASSERT_TRUE(sample.writer.writeFile(path, sample.manifest, error)) << error;
-  EXPECT_THAT(directory.entries(), ElementsAre("model.hetbin")) << "no temporary file is left behind";
+  EXPECT_THAT(directory.entries(), ElementsAre("model.hetbin"))
+      << "no temporary file is left behind";
 
   struct stat status;
   ASSERT_EQ(stat(path.c_str(), &status), 0);
@@ -162,18 +176,23 @@ TEST(HetbinWriterTest, WriteFileRoundTripsThroughMappedFile) {
   std::unique_ptr<MappedFile> mapped = MappedFile::open(path, error);
   ASSERT_NE(mapped, nullptr) << error;
   std::vector<std::byte> expected = sample.writer.finish(sample.manifest);
-  EXPECT_TRUE(std::equal(mapped->bytes().begin(), mapped->bytes().end(), expected.begin(), expected.end()));
+  EXPECT_TRUE(std::equal(mapped->bytes().begin(), mapped->bytes().end(),
+                         expected.begin(), expected.end()));
   std::unique_ptr<HetbinFile> file = HetbinFile::parse(mapped->bytes(), error);
   ASSERT_NE(file, nullptr) << error;
-  // mmap returns page-aligned memory, so 64-aligned offsets are 64-aligned addresses.
+  // mmap returns page-aligned memory, so 64-aligned offsets are 64-aligned
+  // addresses.
   for (std::uint32_t i = 0; i < file->sections().size(); ++i)
-    EXPECT_EQ(reinterpret_cast<std::uintptr_t>(file->sectionData(i).data()) % kSectionAlignment, 0u);
+    EXPECT_EQ(reinterpret_cast<std::uintptr_t>(file->sectionData(i).data()) %
+                  kSectionAlignment,
+              0u);
 }
 
 TEST(HetbinWriterTest, WriteFileReplacesAnExistingFile) {
   ScratchDirectory directory;
   std::string path = (directory.path() / "model.hetbin").string();
-  std::ofstream(path) << "an older, longer file that must be replaced entirely .......................";
+  std::ofstream(path) << "an older, longer file that must be replaced entirely "
+                         ".......................";
   HetbinWriter writer;
   std::string error;
   ASSERT_TRUE(writer.writeFile(path, hetbin::Manifest(), error)) << error;

@@ -1,4 +1,4 @@
-// Builds the sample .hetbin shared by the format tests, the fuzz seed and hetbin-write-sample.
+// Builds the sample .hetbin of the format tests, fuzz seed and tool tests.
 #include "SampleHetbin.h"
 
 #include <string_view>
@@ -11,7 +11,8 @@ std::vector<std::byte> bytesOf(std::string_view text) {
   return {data, data + text.size()};
 }
 
-/// Little-endian f32 values 0, 1, 2, ... so that dumps of the constants are recognizable.
+/// Little-endian f32 values 0, 1, 2, ... so that dumps of the constants are
+/// recognizable.
 std::vector<std::byte> rampOfFloats(std::size_t count, float first) {
   std::vector<std::byte> bytes;
   for (std::size_t i = 0; i < count; ++i) {
@@ -25,7 +26,8 @@ std::vector<std::byte> rampOfFloats(std::size_t count, float first) {
   return bytes;
 }
 
-void setType(hetbin::TensorType *type, hetbin::DType dtype, std::initializer_list<std::int64_t> shape) {
+void setType(hetbin::TensorType *type, hetbin::DType dtype,
+             std::initializer_list<std::int64_t> shape) {
   type->set_dtype(dtype);
   for (std::int64_t dim : shape)
     type->add_shape(dim);
@@ -39,8 +41,9 @@ void addBinding(hetbin::Kernel *kernel, const char *name, hetbin::Access access,
   setType(binding->mutable_type(), hetbin::FLOAT32, shape);
 }
 
-hetbin::Variant *addVariant(hetbin::Kernel *kernel, const char *name, hetbin::TargetKind kind,
-                            hetbin::ImageFormat format, std::uint32_t section, const char *entryPoint) {
+hetbin::Variant *addVariant(hetbin::Kernel *kernel, const char *name,
+                            hetbin::TargetKind kind, hetbin::ImageFormat format,
+                            std::uint32_t section, const char *entryPoint) {
   hetbin::Variant *variant = kernel->add_variants();
   variant->set_name(name);
   variant->mutable_target()->set_kind(kind);
@@ -58,15 +61,24 @@ SampleHetbin buildSampleHetbin() {
     sample.payloads.push_back(payload);
     return sample.writer.addSection(kind, std::move(payload));
   };
-  std::uint32_t weightSection = add(SectionKind::Constant, rampOfFloats(16, 0.0f));
-  std::uint32_t biasSection = add(SectionKind::Constant, rampOfFloats(4, 100.0f));
+  std::uint32_t weightSection =
+      add(SectionKind::Constant, rampOfFloats(16, 0.0f));
+  std::uint32_t biasSection =
+      add(SectionKind::Constant, rampOfFloats(4, 100.0f));
   // Stand-ins for real images: the container does not look inside them.
-  std::uint32_t matmulCpu = add(SectionKind::Image, bytesOf("\x7f" "ELF stand-in for matmul, x86-64-v3\n"));
-  std::uint32_t matmulPtx = add(SectionKind::Image, bytesOf(".version 8.0\n.target sm_90\n.address_size 64\n"
-                                                            ".visible .entry matmul()\n{\n  ret;\n}\n"));
+  std::uint32_t matmulCpu =
+      add(SectionKind::Image, bytesOf("\x7f"
+                                      "ELF stand-in for matmul, x86-64-v3\n"));
+  std::uint32_t matmulPtx =
+      add(SectionKind::Image,
+          bytesOf(".version 8.0\n.target sm_90\n.address_size 64\n"
+                  ".visible .entry matmul()\n{\n  ret;\n}\n"));
   std::uint32_t matmulHls =
-      add(SectionKind::Image, bytesOf("extern \"C\" void matmul(const float *x, const float *w, float *y) {}\n"));
-  std::uint32_t addBiasCpu = add(SectionKind::Image, bytesOf("\x7f" "ELF stand-in for add_bias, x86-64\n"));
+      add(SectionKind::Image, bytesOf("extern \"C\" void matmul(const float "
+                                      "*x, const float *w, float *y) {}\n"));
+  std::uint32_t addBiasCpu =
+      add(SectionKind::Image, bytesOf("\x7f"
+                                      "ELF stand-in for add_bias, x86-64\n"));
 
   hetbin::Manifest &manifest = sample.manifest;
   manifest.set_producer("hetbin-write-sample");
@@ -94,14 +106,17 @@ SampleHetbin buildSampleHetbin() {
   matmul->mutable_cost()->set_bytes_read(80);
   matmul->mutable_cost()->set_bytes_written(16);
   hetbin::Variant *cpu =
-      addVariant(matmul, "cpu", hetbin::CPU, hetbin::ELF_SHARED_OBJECT, matmulCpu, "matmul_x86_64_v3");
+      addVariant(matmul, "cpu", hetbin::CPU, hetbin::ELF_SHARED_OBJECT,
+                 matmulCpu, "matmul_x86_64_v3");
   cpu->mutable_target()->set_cpu_feature_level("x86-64-v3");
   cpu->mutable_launch()->add_grid(1);
-  hetbin::Variant *ptx = addVariant(matmul, "sm_90", hetbin::PTX, hetbin::PTX_TEXT, matmulPtx, "matmul");
+  hetbin::Variant *ptx = addVariant(matmul, "sm_90", hetbin::PTX,
+                                    hetbin::PTX_TEXT, matmulPtx, "matmul");
   ptx->mutable_target()->set_cuda_arch("sm_90");
   ptx->mutable_launch()->add_grid(1);
   ptx->mutable_launch()->add_block(128);
-  hetbin::Variant *hls = addVariant(matmul, "u250", hetbin::HLS, hetbin::HLS_CPP, matmulHls, "matmul");
+  hetbin::Variant *hls = addVariant(matmul, "u250", hetbin::HLS,
+                                    hetbin::HLS_CPP, matmulHls, "matmul");
   hls->mutable_target()->set_fpga_part("xcu250-figd2104-2L-e");
 
   hetbin::Kernel *addBias = manifest.add_kernels();
@@ -110,7 +125,8 @@ SampleHetbin buildSampleHetbin() {
   addBinding(addBias, "b", hetbin::READ, {4});
   addBinding(addBias, "z", hetbin::READ_WRITE, {-1, 4});
   hetbin::Variant *biasCpu =
-      addVariant(addBias, "cpu", hetbin::CPU, hetbin::ELF_SHARED_OBJECT, addBiasCpu, "add_bias_x86_64");
+      addVariant(addBias, "cpu", hetbin::CPU, hetbin::ELF_SHARED_OBJECT,
+                 addBiasCpu, "add_bias_x86_64");
   biasCpu->mutable_target()->set_cpu_feature_level("x86-64");
 
   hetbin::Dispatch *first = manifest.mutable_graph()->add_dispatches();
@@ -121,7 +137,8 @@ SampleHetbin buildSampleHetbin() {
 
   hetbin::Dispatch *second = manifest.mutable_graph()->add_dispatches();
   second->set_kernel(1);
-  hetbin::ValueRef::DispatchResult *y = second->add_operands()->mutable_dispatch_result();
+  hetbin::ValueRef::DispatchResult *y =
+      second->add_operands()->mutable_dispatch_result();
   y->set_dispatch(0);
   y->set_result(0);
   second->add_operands()->set_constant(1);

@@ -1,4 +1,6 @@
-// Writes the sample .hetbin of SampleHetbin.h to a path: the fuzz seed, and a known-good file for tool tests.
+// Writes the sample .hetbin (SampleHetbin.h) to the path given as argument.
+//
+// It is the fuzz seed and a known-good file for tool tests.
 #include "SampleHetbin.h"
 
 #include <cstdio>
@@ -9,7 +11,8 @@ int main(int argc, char **argv) {
     std::fprintf(stderr, "usage: %s OUTPUT.hetbin\n", argv[0]);
     return 2;
   }
-  het::format::sample::SampleHetbin sample = het::format::sample::buildSampleHetbin();
+  het::format::sample::SampleHetbin sample =
+      het::format::sample::buildSampleHetbin();
   std::string error;
   if (!sample.writer.writeFile(argv[1], sample.manifest, error)) {
     std::fprintf(stderr, "hetbin-write-sample: %s\n", error.c_str());
