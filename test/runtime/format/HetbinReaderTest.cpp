@@ -695,7 +695,7 @@ TEST(HetbinReaderTest, NamesAndSizesDTypes) {
   EXPECT_EQ(dtypeSize(hetbin::DTYPE_UNSPECIFIED), 0u);
   EXPECT_EQ(dtypeSize(static_cast<hetbin::DType>(1000)), 0u);
   EXPECT_EQ(dtypeName(hetbin::FLOAT32), "float32");
-  EXPECT_EQ(dtypeName(hetbin::UINT8), "u8");
+  EXPECT_EQ(dtypeName(hetbin::UINT8), "uint8");
   EXPECT_EQ(dtypeName(hetbin::BOOL), "bool");
   EXPECT_EQ(dtypeName(static_cast<hetbin::DType>(1000)), "unknown");
   for (int value = hetbin::DType_MIN; value <= hetbin::DType_MAX; ++value) {
@@ -715,7 +715,7 @@ TEST(HetbinReaderTest, DescribesTensorTypes) {
   EXPECT_EQ(describeTensorType(type), "float32[?x3x224x224]");
   type.clear_shape();
   type.set_dtype(hetbin::INT64);
-  EXPECT_EQ(describeTensorType(type), "i64[]");
+  EXPECT_EQ(describeTensorType(type), "int64[]");
 }
 
 } // namespace
