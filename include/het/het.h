@@ -36,7 +36,7 @@ typedef enum het_status_code_e {
   HET_STATUS_UNSUPPORTED = 5,      /* well-formed but not supported: a newer format major version, ... */
   HET_STATUS_UNAVAILABLE = 6,      /* a device or vendor library is not present */
   HET_STATUS_OUT_OF_MEMORY = 7,
-  HET_STATUS_INTERNAL = 8,         /* a bug in the runtime */
+  HET_STATUS_INTERNAL = 8, /* a bug in the runtime */
 } het_status_code_t;
 
 typedef struct het_status_s *het_status_t;
@@ -97,8 +97,7 @@ typedef enum het_module_load_flags_e {
 /* Maps and validates the .hetbin at `path`. */
 HET_API het_status_t het_module_load_file(const char *path, het_module_t **out_module);
 /* Validates a .hetbin image held in memory; copies it unless flags has HET_MODULE_LOAD_BORROW_MEMORY. */
-HET_API het_status_t het_module_load_memory(const void *data, size_t size, uint32_t flags,
-                                            het_module_t **out_module);
+HET_API het_status_t het_module_load_memory(const void *data, size_t size, uint32_t flags, het_module_t **out_module);
 HET_API void het_module_retain(het_module_t *module);
 HET_API void het_module_release(het_module_t *module);
 
@@ -107,12 +106,80 @@ HET_API const char *het_module_producer(const het_module_t *module);
 HET_API size_t het_module_input_count(const het_module_t *module);
 HET_API size_t het_module_output_count(const het_module_t *module);
 HET_API size_t het_module_kernel_count(const het_module_t *module);
-HET_API het_status_t het_module_input_info(const het_module_t *module, size_t index,
-                                           het_tensor_info_t *out_info);
-HET_API het_status_t het_module_output_info(const het_module_t *module, size_t index,
-                                            het_tensor_info_t *out_info);
+HET_API het_status_t het_module_input_info(const het_module_t *module, size_t index, het_tensor_info_t *out_info);
+HET_API het_status_t het_module_output_info(const het_module_t *module, size_t index, het_tensor_info_t *out_info);
 /* The name of a dtype: "float32", "int64", "bool", ... */
 HET_API const char *het_dtype_name(het_dtype_t dtype);
+
+/*===--------------------------------------------------------------------===*
+ * Tensors: dense, row-major host arrays passed to and returned by a run
+ *===--------------------------------------------------------------------===*/
+
+typedef struct het_tensor_s het_tensor_t;
+
+/* A new tensor of `dtype` and `shape` (rank at most HET_MAX_RANK, every dimension >= 0). Copies the
+ * dense row-major bytes at `data` (dtype size times the element count), or zero-fills when `data` is NULL. */
+HET_API het_status_t het_tensor_create(het_dtype_t dtype, size_t rank, const int64_t *shape, const void *data,
+                                       het_tensor_t **out_tensor);
+HET_API void het_tensor_retain(het_tensor_t *tensor);
+HET_API void het_tensor_release(het_tensor_t *tensor);
+/* The tensor's bytes, 64-byte aligned; NULL for a NULL tensor. Writable by whoever holds a reference. */
+HET_API void *het_tensor_data(het_tensor_t *tensor);
+HET_API size_t het_tensor_byte_size(const het_tensor_t *tensor);
+/* dtype, rank and shape; `name` is the graph output's name for a tensor returned by het_module_invoke, and
+ * "" for one made by het_tensor_create. */
+HET_API het_status_t het_tensor_info(const het_tensor_t *tensor, het_tensor_info_t *out_info);
+/* Byte size of one element of `dtype`; 0 for HET_DTYPE_UNKNOWN and values outside the enum. */
+HET_API size_t het_dtype_size(het_dtype_t dtype);
+
+/*===--------------------------------------------------------------------===*
+ * Runtimes: the devices of this machine, and running modules on them
+ *===--------------------------------------------------------------------===*/
+
+typedef struct het_runtime_s het_runtime_t;
+
+typedef enum het_device_kind_e {
+  HET_DEVICE_KIND_CPU = 1,      /* the host's cores, running ELF_SHARED_OBJECT variants */
+  HET_DEVICE_KIND_FPGA_SIM = 2, /* HLS C-simulation objects on the host, with explicit device copies */
+  HET_DEVICE_KIND_CUDA = 3,     /* NVIDIA GPUs through libcuda.so.1 */
+  HET_DEVICE_KIND_XRT = 4,      /* Xilinx/AMD FPGA cards through XRT */
+} het_device_kind_t;
+
+/* A device the runtime knows of. Unavailable devices are listed too, with the reason. */
+typedef struct het_device_info_s {
+  const char *name; /* "cpu", "fpga-sim", "cuda", "xrt": what het_module_invoke takes */
+  het_device_kind_t kind;
+  int available;           /* 1 when modules can run on it */
+  const char *reason;      /* why it is unavailable, e.g. "libcuda.so.1 not found: no NVIDIA driver"; "" */
+  const char *description; /* what it is, e.g. "2 cores, x86-64-v4" */
+} het_device_info_t;
+
+typedef struct het_runtime_options_s {
+  /* Most threads the cpu device runs kernels on; 0 means one per core. */
+  uint32_t cpu_threads;
+} het_runtime_options_t;
+
+/* Enumerates the devices of this machine with default options. */
+HET_API het_status_t het_runtime_create(het_runtime_t **out_runtime);
+/* Same, with `options` (NULL means defaults). */
+HET_API het_status_t het_runtime_create_with_options(const het_runtime_options_t *options, het_runtime_t **out_runtime);
+HET_API void het_runtime_retain(het_runtime_t *runtime);
+HET_API void het_runtime_release(het_runtime_t *runtime);
+
+HET_API size_t het_runtime_device_count(const het_runtime_t *runtime);
+HET_API het_status_t het_runtime_device_info(const het_runtime_t *runtime, size_t index, het_device_info_t *out_info);
+/* The index of the device a run on `device_name` uses: a device name, or "auto" (today: cpu). Unknown names are
+ * HET_STATUS_NOT_FOUND; an unavailable device is HET_STATUS_UNAVAILABLE with the reason. */
+HET_API het_status_t het_runtime_find_device(const het_runtime_t *runtime, const char *device_name, size_t *out_index);
+
+/* Runs `module` on one device (see het_runtime_find_device). `inputs` are in the order of
+ * het_module_input_info and must match its dtypes and shapes (a -1 dimension takes any size). On success
+ * `outputs[i]` is a new tensor per graph output, in order, which the caller releases; `output_count` must equal
+ * het_module_output_count. On failure every `outputs[i]` is NULL. A kernel without a variant for the device is
+ * HET_STATUS_UNSUPPORTED, naming the kernel and the variants it has. */
+HET_API het_status_t het_module_invoke(het_runtime_t *runtime, het_module_t *module, const char *device_name,
+                                       het_tensor_t *const *inputs, size_t input_count, het_tensor_t **outputs,
+                                       size_t output_count);
 
 #ifdef __cplusplus
 } /* extern "C" */

@@ -67,8 +67,7 @@ public:
 private:
   explicit Module(het_module_t *module) : module_(module) {}
 
-  template <typename Query>
-  std::vector<het_tensor_info_t> describe(size_t count, Query query) const {
+  template <typename Query> std::vector<het_tensor_info_t> describe(size_t count, Query query) const {
     std::vector<het_tensor_info_t> infos(count);
     for (size_t i = 0; i < count; ++i)
       check(query(module_, i, &infos[i]));
@@ -76,6 +75,93 @@ private:
   }
 
   het_module_t *module_;
+};
+
+/// A shared reference to a host tensor.
+class Tensor {
+public:
+  /// A tensor of `dtype` and `shape`, copying `data` (dense, row-major), or zero-filled when it is null.
+  static Tensor create(het_dtype_t dtype, const std::vector<int64_t> &shape, const void *data = nullptr) {
+    het_tensor_t *tensor = nullptr;
+    check(het_tensor_create(dtype, shape.size(), shape.data(), data, &tensor));
+    return Tensor(tensor);
+  }
+  /// Takes over one reference the caller holds.
+  static Tensor adopt(het_tensor_t *tensor) { return Tensor(tensor); }
+
+  Tensor(const Tensor &other) : tensor_(other.tensor_) { het_tensor_retain(tensor_); }
+  Tensor(Tensor &&other) noexcept : tensor_(std::exchange(other.tensor_, nullptr)) {}
+  Tensor &operator=(Tensor other) noexcept {
+    std::swap(tensor_, other.tensor_);
+    return *this;
+  }
+  ~Tensor() { het_tensor_release(tensor_); }
+
+  het_tensor_t *get() const { return tensor_; }
+  void *data() const { return het_tensor_data(tensor_); }
+  size_t byteSize() const { return het_tensor_byte_size(tensor_); }
+  het_tensor_info_t info() const {
+    het_tensor_info_t info;
+    check(het_tensor_info(tensor_, &info));
+    return info;
+  }
+
+private:
+  explicit Tensor(het_tensor_t *tensor) : tensor_(tensor) {}
+  het_tensor_t *tensor_;
+};
+
+/// A shared reference to a runtime: the devices of this machine.
+class Runtime {
+public:
+  static Runtime create(const het_runtime_options_t *options = nullptr) {
+    het_runtime_t *runtime = nullptr;
+    check(het_runtime_create_with_options(options, &runtime));
+    return Runtime(runtime);
+  }
+
+  Runtime(const Runtime &other) : runtime_(other.runtime_) { het_runtime_retain(runtime_); }
+  Runtime(Runtime &&other) noexcept : runtime_(std::exchange(other.runtime_, nullptr)) {}
+  Runtime &operator=(Runtime other) noexcept {
+    std::swap(runtime_, other.runtime_);
+    return *this;
+  }
+  ~Runtime() { het_runtime_release(runtime_); }
+
+  het_runtime_t *get() const { return runtime_; }
+
+  std::vector<het_device_info_t> devices() const {
+    std::vector<het_device_info_t> infos(het_runtime_device_count(runtime_));
+    for (size_t i = 0; i < infos.size(); ++i)
+      check(het_runtime_device_info(runtime_, i, &infos[i]));
+    return infos;
+  }
+  /// The device a run on `name` ("auto", "cpu", ...) uses.
+  het_device_info_t findDevice(const std::string &name) const {
+    size_t index = 0;
+    check(het_runtime_find_device(runtime_, name.c_str(), &index));
+    het_device_info_t info;
+    check(het_runtime_device_info(runtime_, index, &info));
+    return info;
+  }
+
+  /// Runs `module` on `device` with `inputs` in the module's input order; returns its outputs in order.
+  std::vector<Tensor> invoke(const Module &module, const std::string &device, const std::vector<Tensor> &inputs) {
+    std::vector<het_tensor_t *> inputHandles;
+    for (const Tensor &input : inputs)
+      inputHandles.push_back(input.get());
+    std::vector<het_tensor_t *> outputHandles(het_module_output_count(module.get()));
+    check(het_module_invoke(runtime_, module.get(), device.c_str(), inputHandles.data(), inputHandles.size(),
+                            outputHandles.data(), outputHandles.size()));
+    std::vector<Tensor> outputs;
+    for (het_tensor_t *output : outputHandles)
+      outputs.push_back(Tensor::adopt(output));
+    return outputs;
+  }
+
+private:
+  explicit Runtime(het_runtime_t *runtime) : runtime_(runtime) {}
+  het_runtime_t *runtime_;
 };
 
 } // namespace het

@@ -1,10 +1,8 @@
 // het_module_t: a validated .hetbin image, mapped from a file or held in memory, and its signature.
-#include "Status.h"
+#include "api/Module.h"
+#include "api/ReferenceCount.h"
+#include "api/Status.h"
 
-#include "het/format/HetbinReader.h"
-#include "het/format/MappedFile.h"
-
-#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <memory>
@@ -12,14 +10,6 @@
 #include <vector>
 
 using het::runtime::makeStatus;
-
-struct het_module_s {
-  std::atomic<int> referenceCount{1};
-  // Exactly one of these holds the bytes `file` points into (none when the caller lent them).
-  std::unique_ptr<het::format::MappedFile> mapping;
-  std::vector<std::byte> ownedBytes;
-  std::unique_ptr<het::format::HetbinFile> file;
-};
 
 namespace {
 
@@ -33,13 +23,10 @@ het_status_t parseInto(het_module_s &module, std::span<const std::byte> bytes, c
   return nullptr;
 }
 
-het_status_t describe(const std::string &name, const het::hetbin::TensorType &type,
-                      het_tensor_info_t *outInfo) {
+het_status_t describe(const std::string &name, const het::hetbin::TensorType &type, het_tensor_info_t *outInfo) {
   if (type.shape_size() > HET_MAX_RANK)
-    return makeStatus(HET_STATUS_UNSUPPORTED, "tensor '" + name + "' has rank " +
-                                                  std::to_string(type.shape_size()) +
-                                                  ", above the C API's limit of " +
-                                                  std::to_string(HET_MAX_RANK));
+    return makeStatus(HET_STATUS_UNSUPPORTED, "tensor '" + name + "' has rank " + std::to_string(type.shape_size()) +
+                                                  ", above the C API's limit of " + std::to_string(HET_MAX_RANK));
   outInfo->name = name.c_str();
   outInfo->dtype = static_cast<het_dtype_t>(type.dtype());
   outInfo->rank = static_cast<size_t>(type.shape_size());
@@ -54,8 +41,7 @@ het_status_t checkIndex(const het_module_t *module, size_t index, size_t count, 
     return makeStatus(HET_STATUS_INVALID_ARGUMENT, "module and out_info must not be NULL");
   if (index >= count)
     return makeStatus(HET_STATUS_INVALID_ARGUMENT, std::string(what) + " index " + std::to_string(index) +
-                                                       " is out of range: the module has " +
-                                                       std::to_string(count));
+                                                       " is out of range: the module has " + std::to_string(count));
   return nullptr;
 }
 
@@ -80,8 +66,7 @@ het_status_t het_module_load_file(const char *path, het_module_t **outModule) {
   return nullptr;
 }
 
-het_status_t het_module_load_memory(const void *data, size_t size, uint32_t flags,
-                                    het_module_t **outModule) {
+het_status_t het_module_load_memory(const void *data, size_t size, uint32_t flags, het_module_t **outModule) {
   if ((!data && size) || !outModule)
     return makeStatus(HET_STATUS_INVALID_ARGUMENT, "data and out_module must not be NULL");
   if (flags & ~static_cast<uint32_t>(HET_MODULE_LOAD_BORROW_MEMORY))
@@ -101,15 +86,9 @@ het_status_t het_module_load_memory(const void *data, size_t size, uint32_t flag
   return nullptr;
 }
 
-void het_module_retain(het_module_t *module) {
-  if (module)
-    module->referenceCount.fetch_add(1, std::memory_order_relaxed);
-}
+void het_module_retain(het_module_t *module) { het::runtime::retainReference(module); }
 
-void het_module_release(het_module_t *module) {
-  if (module && module->referenceCount.fetch_sub(1, std::memory_order_acq_rel) == 1)
-    delete module;
-}
+void het_module_release(het_module_t *module) { het::runtime::releaseReference(module); }
 
 const char *het_module_producer(const het_module_t *module) {
   return module ? module->file->manifest().producer().c_str() : "";

@@ -1,5 +1,5 @@
 // het_status_t: the one error type of the runtime's C API.
-#include "Status.h"
+#include "api/Status.h"
 
 #include "het/Version.h"
 

@@ -22,10 +22,10 @@ bool isStaticStatus(het_status_t status);
 } // namespace het::runtime
 
 /// Returns from the enclosing function if `expr` yields a failed status.
-#define HET_RETURN_IF_ERROR(expr)                                                                        \
-  do {                                                                                                   \
-    if (het_status_t hetStatus_ = (expr))                                                                \
-      return hetStatus_;                                                                                 \
+#define HET_RETURN_IF_ERROR(expr)                                                                                      \
+  do {                                                                                                                 \
+    if (het_status_t hetStatus_ = (expr))                                                                              \
+      return hetStatus_;                                                                                               \
   } while (false)
 
 #endif // HET_RUNTIME_API_STATUS_H

@@ -1,0 +1,110 @@
+// The one interface every driver implements: capabilities, memory, transfers, kernel loading and launch.
+//
+// A driver turns a kernel variant of a .hetbin into something it can launch, following docs/kernel-abi.md, and
+// owns the memory its kernels read and write. The executor (runtime/sched) only talks to this interface, so a
+// new driver is one folder under runtime/drivers/ plus one line in DeviceRegistry.cpp.
+#ifndef HET_RUNTIME_DRIVERS_DEVICE_H
+#define HET_RUNTIME_DRIVERS_DEVICE_H
+
+#include "het/format/Manifest.pb.h"
+#include "het/het.h"
+
+#include <cstddef>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace het::runtime {
+
+/// What a device is and whether it can run anything. Unavailable devices are still listed, with the reason.
+struct DeviceInfo {
+  std::string name; ///< "cpu", "fpga-sim", "cuda", "xrt": the name users pick a device by
+  het_device_kind_t kind = HET_DEVICE_KIND_CPU;
+  bool available = false;
+  std::string reason;      ///< why it is unavailable; empty when available
+  std::string description; ///< e.g. "2 cores, x86-64-v4"
+};
+
+class Device;
+
+/// Memory owned by one device. Drivers subclass it with their handle; only the owning device reads it.
+class DeviceBuffer {
+public:
+  DeviceBuffer(Device &owner, std::size_t size) : owner_(owner), size_(size) {}
+  virtual ~DeviceBuffer() = default;
+  DeviceBuffer(const DeviceBuffer &) = delete;
+  DeviceBuffer &operator=(const DeviceBuffer &) = delete;
+
+  Device &owner() const { return owner_; }
+  std::size_t size() const { return size_; }
+
+private:
+  Device &owner_;
+  std::size_t size_;
+};
+
+/// A kernel variant made ready to launch on one device (a dlopen'ed object, a CUDA module, ...).
+class LoadedKernel {
+public:
+  virtual ~LoadedKernel() = default;
+  LoadedKernel(const LoadedKernel &) = delete;
+  LoadedKernel &operator=(const LoadedKernel &) = delete;
+
+  /// "<kernel> (variant <variant>)", for messages.
+  const std::string &displayName() const { return displayName_; }
+
+protected:
+  explicit LoadedKernel(std::string displayName) : displayName_(std::move(displayName)) {}
+
+private:
+  std::string displayName_;
+};
+
+class Device {
+public:
+  virtual ~Device() = default;
+
+  virtual const DeviceInfo &info() const = 0;
+
+  /// True when kernels of this device read and write host memory directly, so host data can be lent to a
+  /// launch (wrapHostMemory) instead of copied.
+  virtual bool sharesHostMemory() const = 0;
+
+  /// The variant of `kernel` this device runs best, or null with `reason` saying why none fits.
+  virtual const hetbin::Variant *selectVariant(const hetbin::Kernel &kernel, std::string &reason) const = 0;
+
+  virtual het_status_t allocate(std::size_t size, std::unique_ptr<DeviceBuffer> &outBuffer) = 0;
+  /// A buffer over caller-owned host memory, used in place; only when sharesHostMemory(). The memory must
+  /// outlive the buffer. Constants are lent this way too: kernels never write their READ bindings.
+  virtual het_status_t wrapHostMemory(void *data, std::size_t size, std::unique_ptr<DeviceBuffer> &outBuffer);
+  /// Copies `buffer.size()` bytes.
+  virtual het_status_t copyToDevice(DeviceBuffer &buffer, const void *source) = 0;
+  virtual het_status_t copyFromDevice(const DeviceBuffer &buffer, void *destination) = 0;
+
+  /// Loads `variant` (one selectVariant returned) of `kernel` from its image bytes, which stay valid while the
+  /// module is loaded.
+  virtual het_status_t loadKernel(const hetbin::Kernel &kernel, const hetbin::Variant &variant,
+                                  std::span<const std::byte> image, std::unique_ptr<LoadedKernel> &outKernel) = 0;
+
+  /// Runs one launch of a kernel this device loaded, with one buffer of this device per binding, in binding
+  /// order. It may return before the kernel finishes; synchronize() waits.
+  virtual het_status_t launch(LoadedKernel &kernel, std::span<DeviceBuffer *const> buffers) = 0;
+
+  /// Waits until every launch and copy issued so far has finished.
+  virtual het_status_t synchronize() = 0;
+};
+
+/// Settings the drivers are created with.
+struct DeviceOptions {
+  /// Most threads of the cpu device; 0 means one per core.
+  unsigned cpuThreads = 0;
+};
+
+/// Every driver's devices, available or not, in a fixed order: cpu, fpga-sim, cuda, xrt. The one place that
+/// lists the drivers (DeviceRegistry.cpp); a driver that finds no hardware gives an unavailable device.
+std::vector<std::unique_ptr<Device>> createDevices(const DeviceOptions &options);
+
+} // namespace het::runtime
+
+#endif // HET_RUNTIME_DRIVERS_DEVICE_H

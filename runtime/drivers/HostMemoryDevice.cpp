@@ -1,0 +1,59 @@
+// Memory and transfers of the devices whose memory is host RAM.
+#include "drivers/HostMemoryDevice.h"
+
+#include "api/Status.h"
+
+#include <cassert>
+#include <cstdlib>
+#include <cstring>
+
+namespace het::runtime {
+
+namespace {
+/// Aligned for the widest vector loads (AVX-512) and to cache lines.
+constexpr std::size_t kAlignment = 64;
+} // namespace
+
+HostBuffer::~HostBuffer() {
+  if (owned_)
+    std::free(data_);
+}
+
+het_status_t HostMemoryDevice::allocate(std::size_t size, std::unique_ptr<DeviceBuffer> &outBuffer) {
+  // aligned_alloc needs a multiple of the alignment, and a zero-element tensor still gets a distinct address.
+  std::size_t rounded = size ? (size + kAlignment - 1) / kAlignment * kAlignment : kAlignment;
+  if (rounded < size)
+    return makeStatus(HET_STATUS_OUT_OF_MEMORY, info().name + ": cannot allocate " + std::to_string(size) + " bytes");
+  void *data = std::aligned_alloc(kAlignment, rounded);
+  if (!data)
+    return makeStatus(HET_STATUS_OUT_OF_MEMORY, info().name + ": cannot allocate " + std::to_string(size) + " bytes");
+  outBuffer = std::make_unique<HostBuffer>(*this, size, data, /*owned=*/true);
+  return nullptr;
+}
+
+het_status_t HostMemoryDevice::copyToDevice(DeviceBuffer &buffer, const void *source) {
+  if (buffer.size())
+    std::memcpy(asHost(buffer).data(), source, buffer.size());
+  return nullptr;
+}
+
+het_status_t HostMemoryDevice::copyFromDevice(const DeviceBuffer &buffer, void *destination) {
+  if (buffer.size())
+    std::memcpy(destination, asHost(buffer).data(), buffer.size());
+  return nullptr;
+}
+
+HostBuffer &HostMemoryDevice::asHost(const DeviceBuffer &buffer) const {
+  assert(&buffer.owner() == this && "a buffer of another device");
+  return static_cast<HostBuffer &>(const_cast<DeviceBuffer &>(buffer));
+}
+
+std::vector<void *> HostMemoryDevice::kernelArguments(std::span<DeviceBuffer *const> buffers) const {
+  std::vector<void *> pointers;
+  pointers.reserve(buffers.size());
+  for (DeviceBuffer *buffer : buffers)
+    pointers.push_back(asHost(*buffer).data());
+  return pointers;
+}
+
+} // namespace het::runtime

@@ -1,0 +1,135 @@
+// The cpu driver: loads ELF_SHARED_OBJECT variants (docs/kernel-abi.md) and spreads their tiles over cores.
+//
+// Device memory is host memory, so buffers are plain aligned allocations and host data is used in place.
+// Launches are synchronous: a launch returns once every tile has run.
+#include "drivers/cpu/CpuDevice.h"
+
+#include "api/Status.h"
+#include "drivers/HostMemoryDevice.h"
+#include "drivers/SharedObject.h"
+#include "drivers/cpu/FeatureLevel.h"
+
+#include <tbb/blocked_range.h>
+#include <tbb/info.h>
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
+
+#include <algorithm>
+#include <cstdint>
+
+namespace het::runtime {
+namespace {
+
+using CpuEntryPoint = void (*)(void **buffers, std::int64_t tileBegin, std::int64_t tileEnd);
+
+class CpuKernel final : public LoadedKernel {
+public:
+  CpuKernel(std::string displayName, std::unique_ptr<SharedObject> object, CpuEntryPoint entry, std::int64_t tileCount)
+      : LoadedKernel(std::move(displayName)), object_(std::move(object)), entry_(entry), tileCount_(tileCount) {}
+
+  CpuEntryPoint entry() const { return entry_; }
+  std::int64_t tileCount() const { return tileCount_; }
+
+private:
+  std::unique_ptr<SharedObject> object_;
+  CpuEntryPoint entry_;
+  std::int64_t tileCount_;
+};
+
+class CpuDevice final : public HostMemoryDevice {
+public:
+  explicit CpuDevice(const DeviceOptions &options)
+      : hostLevel_(cpu::hostFeatureLevel()),
+        threads_(options.cpuThreads ? static_cast<int>(options.cpuThreads) : tbb::info::default_concurrency()),
+        arena_(threads_) {
+    info_.name = "cpu";
+    info_.kind = HET_DEVICE_KIND_CPU;
+    int cores = tbb::info::default_concurrency();
+    if (hostLevel_ == 0) {
+      info_.reason = "not an x86-64 host: the cpu variants of a .hetbin are x86-64 code";
+      info_.description = std::to_string(cores) + " cores";
+      return;
+    }
+    info_.available = true;
+    info_.description = std::to_string(cores) + " cores, " + cpu::featureLevelName(hostLevel_) + ", using " +
+                        std::to_string(threads_) + (threads_ == 1 ? " thread" : " threads");
+  }
+
+  const DeviceInfo &info() const override { return info_; }
+  bool sharesHostMemory() const override { return true; }
+
+  const hetbin::Variant *selectVariant(const hetbin::Kernel &kernel, std::string &reason) const override {
+    const hetbin::Variant *best = nullptr;
+    int bestLevel = 0;
+    std::string tooNew;
+    for (const hetbin::Variant &variant : kernel.variants()) {
+      if (variant.target().kind() != hetbin::CPU || variant.format() != hetbin::ELF_SHARED_OBJECT)
+        continue;
+      std::optional<int> level = cpu::parseFeatureLevel(variant.target().cpu_feature_level());
+      if (!level || *level > hostLevel_) {
+        tooNew += (tooNew.empty() ? "" : ", ") + variant.target().cpu_feature_level();
+        continue;
+      }
+      if (*level > bestLevel) {
+        best = &variant;
+        bestLevel = *level;
+      }
+    }
+    if (!best)
+      reason = tooNew.empty() ? "it has no ELF_SHARED_OBJECT cpu variant"
+                              : "its cpu variants (" + tooNew + ") need more than this CPU's " +
+                                    (hostLevel_ ? cpu::featureLevelName(hostLevel_) : std::string("ISA"));
+    return best;
+  }
+
+  het_status_t wrapHostMemory(void *data, std::size_t size, std::unique_ptr<DeviceBuffer> &outBuffer) override {
+    outBuffer = std::make_unique<HostBuffer>(*this, size, data, /*owned=*/false);
+    return nullptr;
+  }
+
+  het_status_t loadKernel(const hetbin::Kernel &kernel, const hetbin::Variant &variant,
+                          std::span<const std::byte> image, std::unique_ptr<LoadedKernel> &outKernel) override {
+    std::string what = "kernel '" + kernel.name() + "' (cpu variant '" + variant.name() + "')";
+    std::unique_ptr<SharedObject> object;
+    void *address = nullptr;
+    HET_RETURN_IF_ERROR(SharedObject::loadEntryPoint(image, what, variant.entry_point(), object, address));
+    // The reader guarantees every grid size is at least 1; an empty grid is one tile.
+    std::uint64_t tiles = variant.launch().grid_size() ? variant.launch().grid(0) : 1;
+    if (tiles > static_cast<std::uint64_t>(INT64_MAX))
+      return makeStatus(HET_STATUS_INVALID_FORMAT, what + ": tile grid " + std::to_string(tiles) +
+                                                       " does not fit the int64 tile range of the ABI");
+    outKernel = std::make_unique<CpuKernel>(what, std::move(object), reinterpret_cast<CpuEntryPoint>(address),
+                                            static_cast<std::int64_t>(tiles));
+    return nullptr;
+  }
+
+  het_status_t launch(LoadedKernel &loaded, std::span<DeviceBuffer *const> buffers) override {
+    auto &kernel = static_cast<CpuKernel &>(loaded);
+    std::vector<void *> pointers = kernelArguments(buffers);
+    CpuEntryPoint entry = kernel.entry();
+    std::int64_t tiles = kernel.tileCount();
+    // A few chunks per thread balance uneven tiles; the auto partitioner splits further when threads idle.
+    std::int64_t grain = std::max<std::int64_t>(1, tiles / (8 * static_cast<std::int64_t>(threads_)));
+    void **arguments = pointers.data();
+    arena_.execute([&] {
+      tbb::parallel_for(
+          tbb::blocked_range<std::int64_t>(0, tiles, grain),
+          [&](const tbb::blocked_range<std::int64_t> &range) { entry(arguments, range.begin(), range.end()); });
+    });
+    return nullptr;
+  }
+
+  het_status_t synchronize() override { return nullptr; }
+
+private:
+  DeviceInfo info_;
+  int hostLevel_;
+  int threads_;
+  tbb::task_arena arena_;
+};
+
+} // namespace
+
+std::unique_ptr<Device> createCpuDevice(const DeviceOptions &options) { return std::make_unique<CpuDevice>(options); }
+
+} // namespace het::runtime
