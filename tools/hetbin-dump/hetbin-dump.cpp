@@ -3,6 +3,8 @@
 #include "het/format/HetbinReader.h"
 #include "het/format/MappedFile.h"
 
+#include "JsonString.h"
+
 #include <CLI/CLI.hpp>
 #include <google/protobuf/util/json_util.h>
 
@@ -13,6 +15,7 @@
 #include <sstream>
 
 using namespace het::format;
+using het::tools::jsonString;
 namespace hb = het::hetbin;
 
 namespace {
@@ -126,23 +129,6 @@ void printText(const std::string &path, const HetbinFile &file) {
     std::printf("  %%%d = dispatch %s(%s) -> (%s)\n", d, manifest.kernels(dispatch.kernel()).name().c_str(),
                 operands.c_str(), results.c_str());
   }
-}
-
-std::string jsonString(const std::string &text) {
-  std::string quoted = "\"";
-  for (unsigned char c : text) {
-    if (c == '"' || c == '\\') {
-      quoted += '\\';
-      quoted += static_cast<char>(c);
-    } else if (c < 0x20) {
-      char escaped[8];
-      std::snprintf(escaped, sizeof escaped, "\\u%04x", c);
-      quoted += escaped;
-    } else {
-      quoted += static_cast<char>(c);
-    }
-  }
-  return quoted + "\"";
 }
 
 bool printJson(const std::string &path, const HetbinFile &file) {

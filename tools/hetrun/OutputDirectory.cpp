@@ -2,6 +2,7 @@
 #include "OutputDirectory.h"
 
 #include "NpyFile.h"
+#include "JsonString.h"
 #include "NumpyDType.h"
 
 #include <cctype>
@@ -18,23 +19,7 @@ namespace het::hetrun {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string jsonString(const std::string &text) {
-  std::string quoted = "\"";
-  for (unsigned char c : text) {
-    if (c == '"' || c == '\\') {
-      quoted += '\\';
-      quoted += static_cast<char>(c);
-    } else if (c < 0x20) {
-      char escaped[8];
-      std::snprintf(escaped, sizeof escaped, "\\u%04x", c);
-      quoted += escaped;
-    } else {
-      quoted += static_cast<char>(c);
-    }
-  }
-  return quoted + "\"";
-}
+using het::tools::jsonString;
 
 std::string outputsJson(const std::vector<std::string> &names, const std::vector<std::string> &files,
                         const std::vector<Tensor> &outputs) {
