@@ -165,9 +165,6 @@ LogicalResult convertExecutable(ExecutableOp executable, format::HetbinWriter &w
     auto *begin = reinterpret_cast<const std::byte *>(image->data());
     out.set_image_section(writer.addSection(format::SectionKind::Image, {begin, image->size()}));
   }
-  if (kernel.variants_size() == 0)
-    return executable.emitError() << "executable @" << executable.getSymName()
-                                  << " has no variant left for the requested targets";
   return success();
 }
 

@@ -1,4 +1,9 @@
 // het-opt: mlir-opt with the het dialect, all upstream dialects and passes.
+#include "compiler/Bufferization/Passes.h"
+#include "compiler/Partition/Passes.h"
+#include "compiler/Target/CPU/Passes.h"
+#include "compiler/Target/HLS/Passes.h"
+#include "compiler/Target/PTX/Passes.h"
 #include "dialects/Het/IR/HetDialect.h"
 
 #include "mlir/IR/DialectRegistry.h"
@@ -9,6 +14,11 @@
 
 int main(int argc, char **argv) {
   mlir::registerAllPasses();
+  het::registerPartitionPasses();
+  het::registerBufferizationPasses();
+  het::registerTargetCPUPasses();
+  het::registerTargetPTXPasses();
+  het::registerTargetHLSPasses();
 
   mlir::DialectRegistry registry;
   registry.insert<het::HetDialect>();

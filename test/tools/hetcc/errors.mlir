@@ -7,10 +7,10 @@
 // RUN: not hetcc %s -o %t.hetbin --target=gpu 2>&1 | FileCheck %s --check-prefix=BADTARGET
 // REQUIRES: compiler
 
-// Tests that hetcc reports a variant without an image at its location, writes no output file, and explains
+// Tests that hetcc reports a variant whose body holds no kernel at its location, writes no output file, and explains
 // bad command lines.
 
-// CHECK: errors.mlir:[[@LINE+6]]:5: error: variant @cpu of @k has no compiled image: run the target's code generation first
+// CHECK: errors.mlir:[[@LINE+6]]:5: error: 'het.variant' op @cpu: body has no func.func @k to compile
 // NOVARIANT: errors.mlir:[[@LINE+4]]:3: error: executable @k has no variant left for the requested targets
 // MISSING: missing.mlir
 // NOOUT: no output file: pass -o OUT.hetbin

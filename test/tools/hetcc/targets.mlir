@@ -1,9 +1,9 @@
 // RUN: hetcc %s -o %t.hetbin --target=hls,cpu
 // RUN: hetbin-dump %t.hetbin | FileCheck %s
-// RUN: hetcc %s --emit=mlir --target=ptx | FileCheck %s --check-prefix=MLIR
+// RUN: hetcc %s --emit=partitioned --target=ptx | FileCheck %s --check-prefix=MLIR
 // REQUIRES: compiler
 
-// Tests that --target keeps only the variants of the requested targets, in the .hetbin and in --emit=mlir.
+// Tests that --target keeps only the variants of the requested targets, in the .hetbin and in --emit=partitioned.
 
 // CHECK-LABEL: kernels (1):
 // CHECK:       variant cpu

@@ -1,0 +1,182 @@
+// ONNX activations: the pointwise family (Relu, LeakyRelu, Sigmoid, HardSigmoid, Tanh, ...), PRelu, Clip, and
+// Softmax / LogSoftmax.
+#include "ConverterRegistry.h"
+#include "LinalgEmitter.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+
+using namespace mlir;
+
+namespace het::frontend {
+
+namespace {
+
+const int32_t kFloatDTypes[] = {kFloat, kDouble};
+const int32_t kReluDTypes[] = {kFloat, kDouble, kInt8, kInt16, kInt32, kInt64};
+
+/// Scalar arithmetic in the element type of the values, to keep the activation formulas readable.
+struct ScalarMath {
+  OpBuilder &b;
+  Location loc;
+  Type type;
+
+  Value constant(double value) { return scalarConstant(b, loc, type, value); }
+  Value add(Value lhs, Value rhs) { return arith::AddFOp::create(b, loc, lhs, rhs); }
+  Value sub(Value lhs, Value rhs) { return arith::SubFOp::create(b, loc, lhs, rhs); }
+  Value mul(Value lhs, Value rhs) { return arith::MulFOp::create(b, loc, lhs, rhs); }
+  Value div(Value lhs, Value rhs) { return arith::DivFOp::create(b, loc, lhs, rhs); }
+  Value max(Value lhs, Value rhs) { return arith::MaximumFOp::create(b, loc, lhs, rhs); }
+  Value min(Value lhs, Value rhs) { return arith::MinimumFOp::create(b, loc, lhs, rhs); }
+  Value exp(Value value) { return math::ExpOp::create(b, loc, value); }
+  Value less(Value lhs, Value rhs) { return arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT, lhs, rhs); }
+  Value select(Value condition, Value lhs, Value rhs) { return arith::SelectOp::create(b, loc, condition, lhs, rhs); }
+};
+
+} // namespace
+
+LogicalResult convertActivation(NodeContext &ctx) {
+  StringRef op = ctx.opType();
+  if (failed(ctx.requireDType(0, op == "Relu" ? ArrayRef<int32_t>(kReluDTypes) : ArrayRef<int32_t>(kFloatDTypes))))
+    return failure();
+  int32_t dtype = ctx.input(0).dtype;
+  bool isSelu = op == "Selu";
+  double alpha = ctx.floatAttribute("alpha", op == "LeakyRelu"     ? 0.01
+                                             : op == "HardSigmoid" ? 0.2
+                                             : isSelu              ? 1.67326319217681884765625
+                                                                   : 1.0);
+  double beta = ctx.floatAttribute("beta", 0.5);
+  double gamma = ctx.floatAttribute("gamma", 1.05070102214813232421875);
+  return emitBroadcastNode(ctx, {ctx.input(0)}, dtype, [&](OpBuilder &b, Location loc, ValueRange args) -> Value {
+    Value x = args[0];
+    ScalarMath m{b, loc, x.getType()};
+    if (op == "Relu")
+      return isFloatDType(dtype) ? m.max(x, m.constant(0)) : Value(arith::MaxSIOp::create(b, loc, x, m.constant(0)));
+    if (op == "LeakyRelu")
+      return m.select(m.less(x, m.constant(0)), m.mul(m.constant(alpha), x), x);
+    if (op == "Sigmoid")
+      return m.div(m.constant(1), m.add(m.constant(1), m.exp(arith::NegFOp::create(b, loc, x))));
+    if (op == "HardSigmoid")
+      return m.max(m.constant(0), m.min(m.constant(1), m.add(m.mul(m.constant(alpha), x), m.constant(beta))));
+    if (op == "HardSwish")
+      return m.mul(x, m.max(m.constant(0), m.min(m.constant(1), m.add(m.div(x, m.constant(6)), m.constant(0.5)))));
+    if (op == "Tanh")
+      return math::TanhOp::create(b, loc, x);
+    if (op == "Elu")
+      return m.select(m.less(x, m.constant(0)), m.mul(m.constant(alpha), m.sub(m.exp(x), m.constant(1))), x);
+    if (isSelu)
+      return m.mul(m.constant(gamma),
+                   m.select(m.less(m.constant(0), x), x, m.sub(m.mul(m.constant(alpha), m.exp(x)), m.constant(alpha))));
+    if (op == "Celu")
+      return m.add(
+          m.max(m.constant(0), x),
+          m.min(m.constant(0), m.mul(m.constant(alpha), m.sub(m.exp(m.div(x, m.constant(alpha))), m.constant(1)))));
+    if (op == "Softplus")
+      return math::LogOp::create(b, loc, m.add(m.exp(x), m.constant(1)));
+    if (op == "Softsign")
+      return m.div(x, m.add(m.constant(1), math::AbsFOp::create(b, loc, x)));
+    assert(op == "ThresholdedRelu" && "activation registered without a formula");
+    return m.select(m.less(m.constant(alpha), x), x, m.constant(0));
+  });
+}
+
+LogicalResult convertPRelu(NodeContext &ctx) {
+  if (failed(ctx.requireDType(0, kFloatDTypes)))
+    return failure();
+  OnnxValue x = ctx.input(0), slope = ctx.input(1);
+  FailureOr<SmallVector<int64_t>> shape = broadcastInputs(ctx, {x, slope});
+  if (failed(shape))
+    return failure();
+  if (ArrayRef<int64_t>(*shape) != x.shape())
+    return ctx.emitError() << "slope must broadcast to the shape of X (unidirectional broadcasting)";
+  return emitBroadcastNode(ctx, {x, slope}, x.dtype, [&](OpBuilder &b, Location loc, ValueRange args) -> Value {
+    ScalarMath m{b, loc, args[0].getType()};
+    return m.select(m.less(args[0], m.constant(0)), m.mul(args[1], args[0]), args[0]);
+  });
+}
+
+LogicalResult convertClip(NodeContext &ctx) {
+  if (failed(ctx.requireDType(0, kReluDTypes)))
+    return failure();
+  OnnxValue x = ctx.input(0);
+  ImplicitLocOpBuilder &b = ctx.builder();
+  Type elementType = x.type().getElementType();
+  SmallVector<OnnxValue> operands = {x};
+  int minIndex = -1, maxIndex = -1;
+  auto addBound = [&](unsigned inputIndex, StringRef attribute, int &index) -> LogicalResult {
+    if (ctx.opset() < 11) {
+      if (!ctx.hasAttribute(attribute))
+        return success();
+      Value scalar = scalarConstant(b, b.getLoc(), elementType, ctx.floatAttribute(attribute, 0));
+      operands.push_back({filledTensor(b, {}, scalar), x.dtype});
+    } else {
+      if (!ctx.hasInput(inputIndex))
+        return success();
+      if (ctx.input(inputIndex).rank() != 0)
+        return ctx.emitError() << "input " << inputIndex << " (" << attribute << ") must be a scalar";
+      operands.push_back(ctx.input(inputIndex));
+    }
+    index = operands.size() - 1;
+    return success();
+  };
+  if (failed(addBound(1, "min", minIndex)) || failed(addBound(2, "max", maxIndex)))
+    return failure();
+  int32_t dtype = x.dtype;
+  return emitBroadcastNode(ctx, operands, dtype, [&](OpBuilder &nested, Location loc, ValueRange args) {
+    Value result = args[0];
+    if (minIndex >= 0)
+      result = scalarBinary(nested, loc, BinaryKind::Max, result, args[minIndex], dtype);
+    if (maxIndex >= 0)
+      result = scalarBinary(nested, loc, BinaryKind::Min, result, args[maxIndex], dtype);
+    return result;
+  });
+}
+
+LogicalResult convertSoftmax(NodeContext &ctx) {
+  if (failed(ctx.requireDType(0, kFloatDTypes)))
+    return failure();
+  OnnxValue x = ctx.input(0);
+  bool legacy = ctx.opset() < 13;
+  FailureOr<int64_t> axis = ctx.normalizeAxis(ctx.intAttribute("axis", legacy ? 1 : -1), x.rank(), "axis");
+  if (failed(axis))
+    return failure();
+  // Before opset 13 the input is coerced to 2-D at `axis`: the normalization runs over all trailing dims.
+  SmallVector<int64_t> dims = {*axis};
+  if (legacy)
+    dims = llvm::to_vector(llvm::seq<int64_t>(*axis, x.rank()));
+  ImplicitLocOpBuilder &b = ctx.builder();
+  MLIRContext *context = ctx.context();
+  Type elementType = x.type().getElementType();
+  Value maximum = buildReduction(b, x.value, dims, extremeConstant(b, b.getLoc(), x.dtype, /*largest=*/false),
+                                 [](OpBuilder &nested, Location loc, ValueRange args) -> Value {
+                                   return arith::MaximumFOp::create(nested, loc, args[0], args[1]);
+                                 });
+  AffineMap identity = AffineMap::getMultiDimIdentityMap(x.rank(), context);
+  AffineMap reduced = reducedDimsMap(x.rank(), dims, context);
+  SmallVector<utils::IteratorType> parallel(x.rank(), utils::IteratorType::parallel);
+  Value shifted =
+      buildGeneric(b, {x.value, maximum}, emptyTensor(b, x.shape(), elementType), {identity, reduced, identity},
+                   parallel, [](OpBuilder &nested, Location loc, ValueRange args) -> Value {
+                     return arith::SubFOp::create(nested, loc, args[0], args[1]);
+                   });
+  Value exponentials = buildElementwise(b, {shifted}, x.shape(), elementType,
+                                        [](OpBuilder &nested, Location loc, ValueRange args) -> Value {
+                                          return math::ExpOp::create(nested, loc, args[0]);
+                                        });
+  Value sum = buildReduction(b, exponentials, dims, scalarConstant(b, b.getLoc(), elementType, 0),
+                             [](OpBuilder &nested, Location loc, ValueRange args) -> Value {
+                               return arith::AddFOp::create(nested, loc, args[0], args[1]);
+                             });
+  bool logarithm = ctx.opType() == "LogSoftmax";
+  Value result = buildGeneric(
+      b, {logarithm ? shifted : exponentials, sum}, emptyTensor(b, x.shape(), elementType),
+      {identity, reduced, identity}, parallel, [&](OpBuilder &nested, Location loc, ValueRange args) -> Value {
+        if (logarithm)
+          return arith::SubFOp::create(nested, loc, args[0], math::LogOp::create(nested, loc, args[1]));
+        return arith::DivFOp::create(nested, loc, args[0], args[1]);
+      });
+  ctx.setOutput(0, {result, x.dtype});
+  return success();
+}
+
+} // namespace het::frontend

@@ -1,0 +1,346 @@
+// Building blocks the ONNX converters share: broadcasting linalg.generic, reductions, reshapes, scalar math by
+// ONNX dtype.
+#include "LinalgEmitter.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+
+using namespace mlir;
+
+namespace het::frontend {
+
+FailureOr<SmallVector<int64_t>> broadcastShapes(ArrayRef<ArrayRef<int64_t>> shapes) {
+  size_t rank = 0;
+  for (ArrayRef<int64_t> shape : shapes)
+    rank = std::max(rank, shape.size());
+  SmallVector<int64_t> result(rank, 1);
+  for (ArrayRef<int64_t> shape : shapes) {
+    size_t offset = rank - shape.size();
+    for (auto [i, dim] : llvm::enumerate(shape)) {
+      int64_t &out = result[offset + i];
+      if (dim == out || dim == 1)
+        continue;
+      if (out != 1)
+        return failure();
+      out = dim;
+    }
+  }
+  return result;
+}
+
+AffineMap broadcastMap(ArrayRef<int64_t> from, ArrayRef<int64_t> to, MLIRContext *context) {
+  assert(from.size() <= to.size() && "broadcasting never drops dims");
+  size_t offset = to.size() - from.size();
+  SmallVector<AffineExpr> results;
+  for (auto [i, dim] : llvm::enumerate(from)) {
+    if (dim == 1 && to[offset + i] != 1)
+      results.push_back(getAffineConstantExpr(0, context));
+    else
+      results.push_back(getAffineDimExpr(offset + i, context));
+  }
+  return AffineMap::get(to.size(), 0, results, context);
+}
+
+Value emptyTensor(ImplicitLocOpBuilder &b, ArrayRef<int64_t> shape, Type elementType) {
+  return tensor::EmptyOp::create(b, shape, elementType);
+}
+
+Value scalarConstant(OpBuilder &b, Location loc, Type elementType, double value) {
+  if (auto floatType = dyn_cast<FloatType>(elementType))
+    return arith::ConstantOp::create(b, loc, FloatAttr::get(floatType, value));
+  unsigned width = elementType.getIntOrFloatBitWidth();
+  APInt bits(width, static_cast<uint64_t>(static_cast<int64_t>(value)), /*isSigned=*/false, /*implicitTrunc=*/true);
+  if (width == 1)
+    bits = APInt(1, value != 0 ? 1 : 0);
+  return arith::ConstantOp::create(b, loc, IntegerAttr::get(elementType, bits));
+}
+
+Value extremeConstant(OpBuilder &b, Location loc, int32_t dtype, bool largest) {
+  Type type = elementTypeOf(dtype, b.getContext());
+  if (auto floatType = dyn_cast<FloatType>(type))
+    return arith::ConstantOp::create(
+        b, loc, FloatAttr::get(floatType, APFloat::getInf(floatType.getFloatSemantics(), !largest)));
+  unsigned width = type.getIntOrFloatBitWidth();
+  APInt bits;
+  if (isUnsignedDType(dtype) || dtype == kBool)
+    bits = largest ? APInt::getMaxValue(width) : APInt::getMinValue(width);
+  else
+    bits = largest ? APInt::getSignedMaxValue(width) : APInt::getSignedMinValue(width);
+  return arith::ConstantOp::create(b, loc, IntegerAttr::get(type, bits));
+}
+
+Value filledTensor(ImplicitLocOpBuilder &b, ArrayRef<int64_t> shape, Value scalar) {
+  Value empty = emptyTensor(b, shape, scalar.getType());
+  return linalg::FillOp::create(b, ValueRange{scalar}, ValueRange{empty}).getResult(0);
+}
+
+Value buildGeneric(ImplicitLocOpBuilder &b, ValueRange inputs, Value init, ArrayRef<AffineMap> maps,
+                   ArrayRef<utils::IteratorType> iterators, ScalarBody body) {
+  auto generic =
+      linalg::GenericOp::create(b, TypeRange{init.getType()}, inputs, ValueRange{init}, maps, iterators, /*doc=*/"",
+                                /*libraryCall=*/"", [&](OpBuilder &nested, Location loc, ValueRange args) {
+                                  linalg::YieldOp::create(nested, loc, body(nested, loc, args));
+                                });
+  return generic.getResult(0);
+}
+
+Value buildElementwise(ImplicitLocOpBuilder &b, ValueRange inputs, ArrayRef<int64_t> shape, Type resultElementType,
+                       ScalarBody body) {
+  SmallVector<AffineMap> maps;
+  for (Value input : inputs)
+    maps.push_back(broadcastMap(cast<RankedTensorType>(input.getType()).getShape(), shape, b.getContext()));
+  maps.push_back(AffineMap::getMultiDimIdentityMap(shape.size(), b.getContext()));
+  SmallVector<utils::IteratorType> iterators(shape.size(), utils::IteratorType::parallel);
+  size_t count = inputs.size();
+  return buildGeneric(
+      b, inputs, emptyTensor(b, shape, resultElementType), maps, iterators,
+      [&](OpBuilder &nested, Location loc, ValueRange args) { return body(nested, loc, args.take_front(count)); });
+}
+
+FailureOr<SmallVector<int64_t>> broadcastInputs(NodeContext &ctx, ArrayRef<OnnxValue> inputs) {
+  SmallVector<ArrayRef<int64_t>> shapes;
+  for (const OnnxValue &input : inputs)
+    shapes.push_back(input.shape());
+  FailureOr<SmallVector<int64_t>> shape = broadcastShapes(shapes);
+  if (succeeded(shape))
+    return shape;
+  auto diagnostic = ctx.emitError() << "input shapes do not broadcast:";
+  for (ArrayRef<int64_t> inputShape : shapes) {
+    diagnostic << " [";
+    llvm::interleaveComma(inputShape, diagnostic);
+    diagnostic << "]";
+  }
+  return diagnostic;
+}
+
+LogicalResult emitBroadcastNode(NodeContext &ctx, ArrayRef<OnnxValue> inputs, int32_t resultDType, ScalarBody body) {
+  FailureOr<SmallVector<int64_t>> shape = broadcastInputs(ctx, inputs);
+  if (failed(shape))
+    return failure();
+  SmallVector<Value> values;
+  for (const OnnxValue &input : inputs)
+    values.push_back(input.value);
+  ImplicitLocOpBuilder &b = ctx.builder();
+  Value result = buildElementwise(b, values, *shape, elementTypeOf(resultDType, ctx.context()), body);
+  ctx.setOutput(0, {result, resultDType});
+  return success();
+}
+
+AffineMap reducedDimsMap(int64_t rank, ArrayRef<int64_t> dims, MLIRContext *context) {
+  SmallVector<AffineExpr> results;
+  for (int64_t dim = 0; dim < rank; ++dim)
+    if (!llvm::is_contained(dims, dim))
+      results.push_back(getAffineDimExpr(dim, context));
+  return AffineMap::get(rank, 0, results, context);
+}
+
+Value buildReduction(ImplicitLocOpBuilder &b, Value input, ArrayRef<int64_t> dims, Value init, ScalarBody combine) {
+  auto type = cast<RankedTensorType>(input.getType());
+  SmallVector<int64_t> resultShape;
+  SmallVector<utils::IteratorType> iterators;
+  for (auto [dim, size] : llvm::enumerate(type.getShape())) {
+    bool reduced = llvm::is_contained(dims, static_cast<int64_t>(dim));
+    iterators.push_back(reduced ? utils::IteratorType::reduction : utils::IteratorType::parallel);
+    if (!reduced)
+      resultShape.push_back(size);
+  }
+  AffineMap maps[] = {AffineMap::getMultiDimIdentityMap(type.getRank(), b.getContext()),
+                      reducedDimsMap(type.getRank(), dims, b.getContext())};
+  return buildGeneric(b, ValueRange{input}, filledTensor(b, resultShape, init), maps, iterators, combine);
+}
+
+FailureOr<WindowGeometry> windowGeometry(NodeContext &ctx, ArrayRef<int64_t> spatial, ArrayRef<int64_t> kernel,
+                                         bool ceilMode) {
+  size_t count = spatial.size();
+  WindowGeometry geometry;
+  geometry.kernel.assign(kernel.begin(), kernel.end());
+  auto readList = [&](StringRef name, int64_t defaultValue, size_t size,
+                      SmallVector<int64_t> &values) -> LogicalResult {
+    values = ctx.intsAttribute(name).value_or(SmallVector<int64_t>(size, defaultValue));
+    if (values.size() != size)
+      return ctx.emitError() << name << " has " << values.size() << " entries; the input needs " << size;
+    return success();
+  };
+  SmallVector<int64_t> pads;
+  if (failed(readList("strides", 1, count, geometry.strides)) ||
+      failed(readList("dilations", 1, count, geometry.dilations)) || failed(readList("pads", 0, 2 * count, pads)))
+    return failure();
+  std::string autoPad = ctx.stringAttribute("auto_pad", "NOTSET");
+  if (autoPad != "NOTSET" && autoPad != "VALID" && autoPad != "SAME_UPPER" && autoPad != "SAME_LOWER")
+    return ctx.emitError() << "auto_pad '" << autoPad << "' is not supported; supported: NOTSET, VALID, SAME_UPPER, "
+                           << "SAME_LOWER";
+  for (size_t i = 0; i < count; ++i) {
+    int64_t stride = geometry.strides[i], dilation = geometry.dilations[i], size = spatial[i];
+    if (stride <= 0 || dilation <= 0 || kernel[i] <= 0)
+      return ctx.emitError() << "strides, dilations and kernel_shape must be positive";
+    int64_t extent = (kernel[i] - 1) * dilation + 1;
+    int64_t before = 0, after = 0, output = 0;
+    if (autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER") {
+      output = (size + stride - 1) / stride;
+      int64_t total = std::max<int64_t>((output - 1) * stride + extent - size, 0);
+      before = autoPad == "SAME_UPPER" ? total / 2 : total - total / 2;
+      after = total - before;
+    } else {
+      if (autoPad == "NOTSET") {
+        before = pads[i];
+        after = pads[count + i];
+      }
+      int64_t available = size + before + after - extent;
+      if (available < 0)
+        return ctx.emitError() << "the window (extent " << extent << ") is larger than the padded input (" << size
+                               << " + " << before + after << ") in spatial dim " << i;
+      output = (ceilMode ? (available + stride - 1) / stride : available / stride) + 1;
+      // A window that would start in the trailing padding only is dropped, as in PyTorch and ONNX Runtime.
+      if (ceilMode && (output - 1) * stride >= size + before)
+        --output;
+    }
+    after += std::max<int64_t>((output - 1) * stride + extent - (size + before + after), 0);
+    geometry.padBefore.push_back(before);
+    geometry.padAfter.push_back(after);
+    geometry.output.push_back(output);
+  }
+  return geometry;
+}
+
+Value padSpatial(ImplicitLocOpBuilder &b, Value input, const WindowGeometry &geometry, Value value) {
+  if (llvm::all_of(geometry.padBefore, [](int64_t pad) { return pad == 0; }) &&
+      llvm::all_of(geometry.padAfter, [](int64_t pad) { return pad == 0; }))
+    return input;
+  auto type = cast<RankedTensorType>(input.getType());
+  SmallVector<int64_t> low = {0, 0}, high = {0, 0};
+  llvm::append_range(low, geometry.padBefore);
+  llvm::append_range(high, geometry.padAfter);
+  SmallVector<int64_t> shape(type.getShape());
+  for (size_t dim = 0; dim < shape.size(); ++dim)
+    shape[dim] += low[dim] + high[dim];
+  auto resultType = RankedTensorType::get(shape, type.getElementType());
+  return tensor::PadOp::create(b, resultType, input, getAsIndexOpFoldResult(b.getContext(), low),
+                               getAsIndexOpFoldResult(b.getContext(), high), value);
+}
+
+AffineMap windowInputMap(ArrayRef<int64_t> leadingDims, int64_t firstOutputDim, int64_t firstWindowDim, int64_t numDims,
+                         const WindowGeometry &geometry, MLIRContext *context) {
+  SmallVector<AffineExpr> exprs;
+  for (int64_t dim : leadingDims)
+    exprs.push_back(getAffineDimExpr(dim, context));
+  for (size_t i = 0; i < geometry.kernel.size(); ++i)
+    exprs.push_back(getAffineDimExpr(firstOutputDim + i, context) * geometry.strides[i] +
+                    getAffineDimExpr(firstWindowDim + i, context) * geometry.dilations[i]);
+  return AffineMap::get(numDims, 0, exprs, context);
+}
+
+Value reshapeTensor(ImplicitLocOpBuilder &b, Value value, ArrayRef<int64_t> shape) {
+  auto type = cast<RankedTensorType>(value.getType());
+  if (type.getShape() == shape)
+    return value;
+  Type elementType = type.getElementType();
+  auto flatType = RankedTensorType::get({type.getNumElements()}, elementType);
+  Value flat = value;
+  if (type.getRank() == 0)
+    flat = tensor::ExpandShapeOp::create(b, flatType, value, ArrayRef<ReassociationIndices>{});
+  else if (type.getRank() > 1)
+    flat = tensor::CollapseShapeOp::create(
+        b, flatType, value, ArrayRef<ReassociationIndices>{llvm::to_vector(llvm::seq<int64_t>(0, type.getRank()))});
+  auto resultType = RankedTensorType::get(shape, elementType);
+  if (shape.size() == 1)
+    return flat;
+  if (shape.empty())
+    return tensor::CollapseShapeOp::create(b, resultType, flat, ArrayRef<ReassociationIndices>{});
+  return tensor::ExpandShapeOp::create(
+      b, resultType, flat,
+      ArrayRef<ReassociationIndices>{llvm::to_vector(llvm::seq<int64_t>(0, static_cast<int64_t>(shape.size())))});
+}
+
+Value scalarBinary(OpBuilder &b, Location loc, BinaryKind kind, Value lhs, Value rhs, int32_t dtype) {
+  if (isFloatDType(dtype)) {
+    switch (kind) {
+    case BinaryKind::Add:
+      return arith::AddFOp::create(b, loc, lhs, rhs);
+    case BinaryKind::Sub:
+      return arith::SubFOp::create(b, loc, lhs, rhs);
+    case BinaryKind::Mul:
+      return arith::MulFOp::create(b, loc, lhs, rhs);
+    case BinaryKind::Div:
+      return arith::DivFOp::create(b, loc, lhs, rhs);
+    case BinaryKind::Max:
+      return arith::MaximumFOp::create(b, loc, lhs, rhs);
+    case BinaryKind::Min:
+      return arith::MinimumFOp::create(b, loc, lhs, rhs);
+    case BinaryKind::Pow:
+      return math::PowFOp::create(b, loc, lhs, rhs);
+    }
+  }
+  bool isUnsigned = isUnsignedDType(dtype) || dtype == kBool;
+  switch (kind) {
+  case BinaryKind::Add:
+    return arith::AddIOp::create(b, loc, lhs, rhs);
+  case BinaryKind::Sub:
+    return arith::SubIOp::create(b, loc, lhs, rhs);
+  case BinaryKind::Mul:
+    return arith::MulIOp::create(b, loc, lhs, rhs);
+  case BinaryKind::Div:
+    return isUnsigned ? Value(arith::DivUIOp::create(b, loc, lhs, rhs))
+                      : Value(arith::DivSIOp::create(b, loc, lhs, rhs));
+  case BinaryKind::Max:
+    return isUnsigned ? Value(arith::MaxUIOp::create(b, loc, lhs, rhs))
+                      : Value(arith::MaxSIOp::create(b, loc, lhs, rhs));
+  case BinaryKind::Min:
+    return isUnsigned ? Value(arith::MinUIOp::create(b, loc, lhs, rhs))
+                      : Value(arith::MinSIOp::create(b, loc, lhs, rhs));
+  case BinaryKind::Pow: {
+    // numpy computes an integer power exactly; a double holds every result these tests can produce.
+    Value base = castScalar(b, loc, lhs, dtype, kDouble);
+    Value exponent = castScalar(b, loc, rhs, dtype, kDouble);
+    return castScalar(b, loc, math::PowFOp::create(b, loc, base, exponent), kDouble, dtype);
+  }
+  }
+  llvm_unreachable("unknown binary kind");
+}
+
+Value castScalar(OpBuilder &b, Location loc, Value value, int32_t from, int32_t to) {
+  Type target = elementTypeOf(to, b.getContext());
+  Type source = value.getType();
+  bool fromFloat = isFloatDType(from), toFloat = isFloatDType(to);
+  bool fromUnsigned = isUnsignedDType(from) || from == kBool;
+  if (to == kBool) {
+    Value zero = scalarConstant(b, loc, source, 0);
+    if (fromFloat)
+      return arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNE, value, zero);
+    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, value, zero);
+  }
+  if (fromFloat && toFloat) {
+    unsigned fromWidth = source.getIntOrFloatBitWidth(), toWidth = target.getIntOrFloatBitWidth();
+    if (fromWidth == toWidth)
+      return value;
+    return fromWidth < toWidth ? Value(arith::ExtFOp::create(b, loc, target, value))
+                               : Value(arith::TruncFOp::create(b, loc, target, value));
+  }
+  if (fromFloat)
+    return isUnsignedDType(to) ? Value(arith::FPToUIOp::create(b, loc, target, value))
+                               : Value(arith::FPToSIOp::create(b, loc, target, value));
+  if (toFloat)
+    return fromUnsigned ? Value(arith::UIToFPOp::create(b, loc, target, value))
+                        : Value(arith::SIToFPOp::create(b, loc, target, value));
+  unsigned fromWidth = source.getIntOrFloatBitWidth(), toWidth = target.getIntOrFloatBitWidth();
+  if (fromWidth == toWidth)
+    return value;
+  if (fromWidth > toWidth)
+    return arith::TruncIOp::create(b, loc, target, value);
+  return fromUnsigned ? Value(arith::ExtUIOp::create(b, loc, target, value))
+                      : Value(arith::ExtSIOp::create(b, loc, target, value));
+}
+
+OnnxValue castTensor(ImplicitLocOpBuilder &b, OnnxValue value, int32_t to) {
+  if (value.dtype == to)
+    return value;
+  int32_t from = value.dtype;
+  Value result = buildElementwise(
+      b, ValueRange{value.value}, value.shape(), elementTypeOf(to, b.getContext()),
+      [&](OpBuilder &nested, Location loc, ValueRange args) { return castScalar(nested, loc, args[0], from, to); });
+  return {result, to};
+}
+
+} // namespace het::frontend

@@ -1,0 +1,149 @@
+// The het-hls-codegen pass: HLS variants' bodies to Vitis HLS C++ and host-compiled C-simulation objects.
+#include "compiler/Target/HLS/HLSCppEmitter.h"
+#include "compiler/Target/HLS/Passes.h"
+#include "compiler/Target/ExternalTool/ExternalTool.h"
+#include "compiler/Target/KernelBody/KernelBody.h"
+#include "dialects/Het/IR/HetOps.h"
+
+#include "mlir/Conversion/AffineToStandard/AffineToStandard.h"
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Arith/Transforms/Passes.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Transforms/Passes.h"
+
+#include "llvm/ADT/StringMap.h"
+
+namespace het {
+#define GEN_PASS_DEF_HETHLSCODEGEN
+#include "compiler/Target/HLS/Passes.h.inc"
+} // namespace het
+
+using namespace mlir;
+
+namespace het {
+namespace {
+
+/// The top function's name for a variant: its own entry for hls_cpp; for hls_csim, that of the hls_cpp sibling,
+/// else its entry without the "_csim" suffix.
+std::string topFunctionName(VariantOp variant) {
+  if (variant.getFormat() != ImageFormat::HlsCsim)
+    return variant.getEntryPoint().str();
+  auto executable = cast<ExecutableOp>(variant->getParentOp());
+  for (VariantOp sibling : executable.getVariants())
+    if (sibling.getFormat() == ImageFormat::HlsCpp && sibling.getTarget() == variant.getTarget())
+      return sibling.getEntryPoint().str();
+  StringRef entry = variant.getEntryPoint();
+  entry.consume_back("_csim");
+  return entry.str();
+}
+
+class HLSCodegenPass : public impl::HetHLSCodegenBase<HLSCodegenPass> {
+public:
+  using HetHLSCodegenBase::HetHLSCodegenBase;
+
+  void getDependentDialects(DialectRegistry &registry) const override {
+    registry.insert<affine::AffineDialect, arith::ArithDialect, func::FuncDialect, linalg::LinalgDialect,
+                    math::MathDialect, memref::MemRefDialect, scf::SCFDialect>();
+  }
+
+  void runOnOperation() override {
+    ModuleOp root = getOperation();
+    SmallVector<VariantOp> variants;
+    root.walk([&](VariantOp variant) {
+      if (isa<HLSTargetAttr>(variant.getTarget()) && !variant.getBody().empty())
+        variants.push_back(variant);
+    });
+    sources.clear();
+    for (VariantOp variant : variants)
+      if (failed(compileVariant(variant)))
+        return signalPassFailure();
+  }
+
+private:
+  /// Printed sources by "<executable>/<top function>": the hls_csim variant of a kernel compiles exactly the
+  /// source its hls_cpp sibling carries.
+  llvm::StringMap<std::string> sources;
+
+  LogicalResult compileVariant(VariantOp variant) {
+    ImageFormat format = variant.getFormat();
+    if (format != ImageFormat::HlsCpp && format != ImageFormat::HlsCsim)
+      return variant.emitError("variant @")
+             << variant.getSymName() << ": het-hls-codegen compiles formats hls_cpp and hls_csim, not "
+             << stringifyImageFormat(format);
+    HLSKernelInterface interface;
+    interface.topName = topFunctionName(variant);
+    interface.maxTemporaryBytes = maxTemporaryBytes;
+    func::FuncOp kernel = findKernelFunction(variant, interface.topName);
+    if (!kernel)
+      return variant.emitError("variant @")
+             << variant.getSymName() << ": expected a body module with one func.func (or one named '"
+             << interface.topName << "')";
+    auto executable = cast<ExecutableOp>(variant->getParentOp());
+    FunctionType signature = executable.getFunctionType();
+    if (signature.getNumInputs() + signature.getNumResults() != kernel.getNumArguments())
+      return kernel.emitError("kernel '") << kernel.getSymName() << "' has " << kernel.getNumArguments()
+                                          << " arguments, but its executable @" << executable.getSymName() << " has "
+                                          << signature.getNumInputs() + signature.getNumResults() << " bindings";
+    interface.numInputs = signature.getNumInputs();
+    for (Type type : llvm::concat<const Type>(signature.getInputs(), signature.getResults()))
+      interface.bindingElementTypes.push_back(cast<ShapedType>(type).getElementType());
+
+    std::string &cached = sources[(executable.getSymName() + "/" + interface.topName).str()];
+    if (cached.empty()) {
+      FailureOr<std::string> source = emitSource(kernel, interface);
+      if (failed(source))
+        return failure();
+      cached = std::move(*source);
+    }
+    std::string image = cached;
+    if (format == ImageFormat::HlsCsim) {
+      image += emitCSimWrapper(kernel, interface, variant.getEntryPoint());
+      StringRef compilerOption = hostCxx;
+      std::optional<std::string> compiler = compilerOption.contains('/')
+                                                ? findExternalTool(compilerOption, compilerOption)
+                                                : findExternalTool("", compilerOption);
+      if (!compiler)
+        return variant.emitError("cannot compile the C simulation of kernel '")
+               << interface.topName << "': no host C++ compiler '" << hostCxx << "' (option host-cxx)";
+      llvm::Expected<std::string> object = runExternalTool(
+          *compiler,
+          {hostOptLevel, "-fPIC", "-shared", "-std=c++17", "-Wno-unknown-pragmas", "{input}", "-o", "{output}"},
+          "kernel.cpp", image, "kernel.so");
+      if (!object)
+        return variant.emitError("cannot compile the C simulation of kernel '")
+               << interface.topName << "': " << llvm::toString(object.takeError());
+      image = std::move(*object);
+    }
+    variant.setImageAttr(StringAttr::get(&getContext(), image));
+    variant.getBody().dropAllReferences();
+    variant.getBody().getBlocks().clear();
+    return success();
+  }
+
+  /// The HLS C++ of one kernel body.
+  FailureOr<std::string> emitSource(func::FuncOp kernel, const HLSKernelInterface &interface) {
+    if (failed(lowerLinalgToLoops(kernel, LoopKind::Sequential, "HLS")))
+      return failure();
+    OpPassManager cleanup(func::FuncOp::getOperationName());
+    // Views fold into the indices of loads and stores, so the emitter only sees whole buffers.
+    cleanup.addPass(memref::createFoldMemRefAliasOpsPass());
+    cleanup.addPass(createLowerAffinePass());
+    cleanup.addPass(createCanonicalizerPass());
+    cleanup.addPass(createCSEPass());
+    // Floor/ceil divisions from flattened reshapes become plain C++ division and remainder.
+    cleanup.addPass(arith::createArithExpandOpsPass());
+    if (failed(runPipeline(cleanup, kernel)))
+      return kernel.emitError("kernel '") << kernel.getSymName() << "': lowering to loops failed";
+    return emitHLSCpp(kernel, interface);
+  }
+};
+
+} // namespace
+} // namespace het
