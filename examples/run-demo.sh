@@ -1,38 +1,44 @@
 #!/usr/bin/env bash
-# The main job on a bundled example: compile with hetcc, inspect with hetbin-dump, load with hetrun.
+# The main job on the bundled examples: compile an ONNX model with hetcc into one .hetbin (CPU, PTX, HLS), show
+# what the file holds, run it on the cpu and fpga-sim devices, and print both devices' outputs.
 set -euo pipefail
 build_dir=${1:-build}
 bin="$build_dir/bin"
-example=examples/vector-add/vector_add.mlir
+python=/usr/bin/python3
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+show_output() {
+  "$python" -c '
+import json, os, sys
+import numpy as np
+out = sys.argv[1]
+for entry in json.load(open(os.path.join(out, "outputs.json"))):
+    values = np.load(os.path.join(out, entry["file"]))
+    print("  %s %s%s: %s" % (entry["name"], entry["dtype"], entry["shape"], np.array2string(values, precision=4)))' "$1"
+}
 
-step "hetcc $example -o vector_add.hetbin"
-"$bin/hetcc" "$example" -o "$work/vector_add.hetbin"
+step "make example inputs (examples/make_inputs.py)"
+"$python" examples/make_inputs.py "$work/inputs"
 
-step "hetbin-dump vector_add.hetbin"
-"$bin/hetbin-dump" "$work/vector_add.hetbin"
+for model in mlp cnn; do
+  case $model in
+    mlp) input="x=$work/inputs/x.npy" ;;
+    cnn) input="image=$work/inputs/image.npy" ;;
+  esac
+  step "hetcc examples/$model/$model.onnxtxt -o $model.hetbin   (targets: cpu, ptx, hls)"
+  "$bin/hetcc" --verbose "examples/$model/$model.onnxtxt" -o "$work/$model.hetbin"
 
-step "hetrun vector_add.hetbin"
-"$bin/hetrun" "$work/vector_add.hetbin"
+  step "hetbin-dump $model.hetbin"
+  "$bin/hetbin-dump" "$work/$model.hetbin" | sed -n '/^kernels/,$p'
 
-if command -v ptxas >/dev/null || [ -x /usr/local/cuda/bin/ptxas ]; then
-  ptxas=$(command -v ptxas || echo /usr/local/cuda/bin/ptxas)
-  step "ptxas accepts the PTX variants stored in the file"
-  "$bin/hetbin-dump" "$work/vector_add.hetbin" --json |
-    python3 -c '
-import json, sys
-for kernel in json.load(sys.stdin)["manifest"]["kernels"]:
-    for variant in kernel["variants"]:
-        if variant["format"] == "PTX_TEXT":
-            print(variant["image_section"], variant["target"]["cuda_arch"], kernel["name"])' |
-    while read -r section arch kernel; do
-      "$bin/hetbin-dump" "$work/vector_add.hetbin" --extract "$section" -o "$work/k.ptx"
-      "$ptxas" -arch="$arch" "$work/k.ptx" -o "$work/k.cubin"
-      echo "  $kernel for $arch: ptxas OK ($(stat -c %s "$work/k.cubin") bytes of SASS)"
-    done
-else
-  step "ptxas not found: the PTX variants were not assembled (install the CUDA toolkit to check them)"
-fi
+  for device in cpu fpga-sim; do
+    step "hetrun $model.hetbin --device=$device"
+    "$bin/hetrun" "$work/$model.hetbin" --input "$input" --output-dir "$work/$model-$device" --device=$device
+    show_output "$work/$model-$device"
+  done
+done
+
+step "devices of this machine"
+"$bin/hetrun" --list-devices
