@@ -15,6 +15,7 @@
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Arith/Transforms/Passes.h"
+#include "mlir/IR/Threading.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Transforms/Passes.h"
 
@@ -61,12 +62,24 @@ public:
         variants.push_back(variant);
     });
     sources.clear();
+    pending.clear();
     for (VariantOp variant : variants)
       if (failed(compileVariant(variant)))
         return signalPassFailure();
+    if (failed(compileCSimulations()))
+      return signalPassFailure();
   }
 
 private:
+  /// A C-simulation object to build: the host compiler runs outside the IR, so the builds run in parallel.
+  struct CSimBuild {
+    VariantOp variant;
+    std::string topName;
+    std::string source;
+    std::string object;
+    std::string error;
+  };
+  std::vector<CSimBuild> pending;
   /// Printed sources by "<executable>/<top function>": the hls_csim variant of a kernel compiles exactly the
   /// source its hls_cpp sibling carries.
   llvm::StringMap<std::string> sources;
@@ -103,27 +116,42 @@ private:
       cached = std::move(*source);
     }
     std::string image = cached;
-    if (format == ImageFormat::HlsCsim) {
-      image += emitCSimWrapper(kernel, interface, variant.getEntryPoint());
-      StringRef compilerOption = hostCxx;
-      std::optional<std::string> compiler = compilerOption.contains('/')
-                                                ? findExternalTool(compilerOption, compilerOption)
-                                                : findExternalTool("", compilerOption);
-      if (!compiler)
-        return variant.emitError("cannot compile the C simulation of kernel '")
-               << interface.topName << "': no host C++ compiler '" << hostCxx << "' (option host-cxx)";
-      llvm::Expected<std::string> object = runExternalTool(
-          *compiler,
-          {hostOptLevel, "-fPIC", "-shared", "-std=c++17", "-Wno-unknown-pragmas", "{input}", "-o", "{output}"},
-          "kernel.cpp", image, "kernel.so");
-      if (!object)
-        return variant.emitError("cannot compile the C simulation of kernel '")
-               << interface.topName << "': " << llvm::toString(object.takeError());
-      image = std::move(*object);
-    }
-    variant.setImageAttr(StringAttr::get(&getContext(), image));
+    if (format == ImageFormat::HlsCsim)
+      pending.push_back({variant, interface.topName, image + emitCSimWrapper(kernel, interface, variant.getEntryPoint()),
+                         "", ""});
+    else
+      variant.setImageAttr(StringAttr::get(&getContext(), image));
     variant.getBody().dropAllReferences();
     variant.getBody().getBlocks().clear();
+    return success();
+  }
+
+  LogicalResult compileCSimulations() {
+    if (pending.empty())
+      return success();
+    StringRef compilerOption = hostCxx;
+    std::optional<std::string> compiler = compilerOption.contains('/')
+                                              ? findExternalTool(compilerOption, compilerOption)
+                                              : findExternalTool("", compilerOption);
+    if (!compiler)
+      return pending.front().variant.emitError("cannot compile the C simulation of kernel '")
+             << pending.front().topName << "': no host C++ compiler '" << hostCxx << "' (option host-cxx)";
+    std::string optLevel = hostOptLevel;
+    mlir::parallelForEach(&getContext(), pending, [&](CSimBuild &build) {
+      llvm::Expected<std::string> object = runExternalTool(
+          *compiler, {optLevel, "-fPIC", "-shared", "-std=c++17", "-Wno-unknown-pragmas", "{input}", "-o", "{output}"},
+          "kernel.cpp", build.source, "kernel.so");
+      if (object)
+        build.object = std::move(*object);
+      else
+        build.error = llvm::toString(object.takeError());
+    });
+    for (CSimBuild &build : pending) {
+      if (!build.error.empty())
+        return build.variant.emitError("cannot compile the C simulation of kernel '")
+               << build.topName << "': " << build.error;
+      build.variant.setImageAttr(StringAttr::get(&getContext(), build.object));
+    }
     return success();
   }
 
