@@ -2,6 +2,7 @@
 #include "compiler/Package/HetbinSerializer.h"
 
 #include "dialects/Het/IR/HetOps.h"
+#include "het/format/HetbinReader.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinTypes.h"
@@ -178,10 +179,26 @@ LogicalResult convertGraph(GraphOp graph, const llvm::DenseMap<Operation *, uint
         return name.str();
     return (fallback + Twine(index)).str();
   };
+  // MLIR integers are signless: the frontend records the signedness of a graph input or output it cannot
+  // express as `het.dtype = "uint8"` (a numpy name), and the manifest takes it from there.
+  auto applyDeclaredDType = [&](DictionaryAttr attrs, hb::TensorType &type) -> LogicalResult {
+    auto declared = attrs ? attrs.getAs<StringAttr>("het.dtype") : StringAttr();
+    if (!declared)
+      return success();
+    hb::DType dtype;
+    if (!hb::DType_Parse(StringRef(declared.getValue()).upper(), &dtype) ||
+        format::dtypeSize(dtype) != format::dtypeSize(type.dtype()))
+      return graph.emitError() << "het.dtype = \"" << declared.getValue() << "\" does not fit the element type "
+                               << format::dtypeName(type.dtype()) << " it annotates";
+    type.set_dtype(dtype);
+    return success();
+  };
   for (BlockArgument argument : graph.getArguments()) {
     hb::Input &input = *manifest.add_inputs();
-    input.set_name(nameOf(graph.getArgAttrDict(argument.getArgNumber()), "input", argument.getArgNumber()));
-    if (failed(convertType(graph, argument.getType(), *input.mutable_type())))
+    DictionaryAttr attrs = graph.getArgAttrDict(argument.getArgNumber());
+    input.set_name(nameOf(attrs, "input", argument.getArgNumber()));
+    if (failed(convertType(graph, argument.getType(), *input.mutable_type())) ||
+        failed(applyDeclaredDType(attrs, *input.mutable_type())))
       return failure();
     values[argument].set_input(argument.getArgNumber());
   }
@@ -213,8 +230,10 @@ LogicalResult convertGraph(GraphOp graph, const llvm::DenseMap<Operation *, uint
     } else if (auto ret = dyn_cast<ReturnOp>(op)) {
       for (auto [index, operand] : llvm::enumerate(ret.getOperands())) {
         hb::Output &output = *manifest.add_outputs();
-        output.set_name(nameOf(graph.getResultAttrDict(index), "output", index));
-        if (failed(convertType(ret, operand.getType(), *output.mutable_type())))
+        DictionaryAttr attrs = graph.getResultAttrDict(index);
+        output.set_name(nameOf(attrs, "output", index));
+        if (failed(convertType(ret, operand.getType(), *output.mutable_type())) ||
+            failed(applyDeclaredDType(attrs, *output.mutable_type())))
           return failure();
         *output.mutable_value() = values.at(operand);
       }

@@ -16,8 +16,17 @@ namespace {
 std::string describe(const hetbin::TensorType &type) { return format::describeTensorType(type); }
 
 /// Whether a value of concrete type `actual` may be bound where `expected` (which may have -1 dims) is declared.
-bool matches(const hetbin::TensorType &expected, const hetbin::TensorType &actual) {
-  if (expected.dtype() != actual.dtype() || expected.shape_size() != actual.shape_size())
+bool isInteger(hetbin::DType dtype) { return dtype >= hetbin::INT8 && dtype <= hetbin::UINT64; }
+
+/// Kernels compute on signless integers (the compiler's view), so an unsigned value binds to a kernel binding of
+/// the same width whatever signedness the binding records; graph inputs and outputs keep the exact dtype.
+bool sameBits(hetbin::DType expected, hetbin::DType actual) {
+  return expected == actual || (isInteger(expected) && isInteger(actual) && format::dtypeSize(expected) == format::dtypeSize(actual));
+}
+
+bool matches(const hetbin::TensorType &expected, const hetbin::TensorType &actual, bool exactDType = true) {
+  bool dtypeMatches = exactDType ? expected.dtype() == actual.dtype() : sameBits(expected.dtype(), actual.dtype());
+  if (!dtypeMatches || expected.shape_size() != actual.shape_size())
     return false;
   for (int i = 0; i < expected.shape_size(); ++i)
     if (expected.shape(i) >= 0 && expected.shape(i) != actual.shape(i))
@@ -92,9 +101,15 @@ public:
   }
 
   /// A new host tensor holding `value`, from the device or from where the host already has it.
-  het_status_t download(const Value &value, std::unique_ptr<HostTensor> &outTensor) {
+  /// Copies `value` into a new host tensor of element type `dtype` (the graph output's, which may name the
+  /// signedness that a kernel's signless result does not).
+  het_status_t download(const Value &value, hetbin::DType dtype, std::unique_ptr<HostTensor> &outTensor) {
+    if (!sameBits(dtype, value.type.dtype()))
+      return makeStatus(HET_STATUS_INVALID_FORMAT, "an output of type " + std::string(format::dtypeName(dtype)) +
+                                                       " refers to a value of type " +
+                                                       std::string(format::dtypeName(value.type.dtype())));
     HET_RETURN_IF_ERROR(
-        HostTensor::create(value.type.dtype(), {value.type.shape().begin(), value.type.shape().end()}, outTensor));
+        HostTensor::create(dtype, {value.type.shape().begin(), value.type.shape().end()}, outTensor));
     if (value.hostData) {
       if (outTensor->byteSize())
         std::memcpy(outTensor->data(), value.hostData, outTensor->byteSize());
@@ -179,7 +194,7 @@ het_status_t Executor::run(std::span<const HostTensor *const> inputs,
     for (int i = 0; i < dispatch.operands_size(); ++i) {
       Value &operand = state.value(dispatch.operands(i));
       const hetbin::Binding &binding = kernel.bindings(i);
-      if (!matches(binding.type(), operand.type))
+      if (!matches(binding.type(), operand.type, /*exactDType=*/false))
         return makeStatus(HET_STATUS_INVALID_ARGUMENT, where + ": operand " + std::to_string(i) + " is " +
                                                            describe(operand.type) + ", but binding '" + binding.name() +
                                                            "' takes " + describe(binding.type()));
@@ -207,7 +222,7 @@ het_status_t Executor::run(std::span<const HostTensor *const> inputs,
 
   std::vector<std::unique_ptr<HostTensor>> outputs;
   for (const hetbin::Output &output : manifest.outputs())
-    HET_RETURN_IF_ERROR(state.download(state.value(output.value()), outputs.emplace_back()));
+    HET_RETURN_IF_ERROR(state.download(state.value(output.value()), output.type().dtype(), outputs.emplace_back()));
   outOutputs = std::move(outputs);
   if (statistics)
     *statistics = counters;

@@ -216,8 +216,18 @@ void applyTiles(const TilePlan &plan, Value tileBegin, Value tileEnd) {
       sizes[use.position] = size;
       operands.push_back(memref::SubViewOp::create(builder, loc, operand.get(), offsets, sizes, strides));
     }
-    mlir::clone(builder, tiled.op, TypeRange{}, operands);
+    Operation *clone = mlir::clone(builder, tiled.op, TypeRange{}, operands);
     tiled.op->erase();
+    // On subviews, linalg.index counts from the tile's first iteration; the body wants the global index (a
+    // Gather computes its source position from it).
+    clone->walk([&](linalg::IndexOp index) {
+      if (index.getDim() != tiled.dim)
+        return;
+      OpBuilder after(index->getContext());
+      after.setInsertionPointAfter(index);
+      auto global = arith::AddIOp::create(after, index.getLoc(), index.getResult(), begin);
+      index.getResult().replaceAllUsesExcept(global.getResult(), global);
+    });
   }
 }
 

@@ -8,6 +8,7 @@
 // RUN: %python %S/Inputs/run_cpu_kernel.py %t.mlir conv cpu_x86_64 conv | FileCheck %s --check-prefix=CONV
 // RUN: %python %S/Inputs/run_cpu_kernel.py %t.mlir conv cpu_x86_64_v4 conv | FileCheck %s --check-prefix=CONV-V4
 // RUN: %python %S/Inputs/run_cpu_kernel.py %t.mlir transpose cpu_x86_64 transpose | FileCheck %s --check-prefix=TRANSPOSE
+// RUN: %python %S/Inputs/run_cpu_kernel.py %t.mlir rotate_rows cpu_x86_64 rotate_rows | FileCheck %s --check-prefix=ROTATE
 // REQUIRES: compiler
 
 // Tests that compiled CPU images compute what the kernels say, over the whole tile range and split in two.
@@ -21,6 +22,7 @@
 // CONV: PASS conv cpu_x86_64 grid=2
 // CONV-V4: PASS conv cpu_x86_64_v4 grid=2
 // TRANSPOSE: PASS transpose cpu_x86_64 grid=
+// ROTATE: PASS rotate_rows cpu_x86_64 grid={{[2-9]}}
 
 func.func @main(%x: tensor<64x32xf32> {het.name = "x"}, %w: tensor<32x48xf32> {het.name = "w"})
     -> (tensor<64x48xf32> {het.name = "y"}) {
@@ -95,4 +97,24 @@ func.func @main(%x: tensor<40x24xf32> {het.name = "x"}) -> (tensor<24x40xf32> {h
   %e = tensor.empty() : tensor<24x40xf32>
   %t = linalg.transpose ins(%x : tensor<40x24xf32>) outs(%e : tensor<24x40xf32>) permutation = [1, 0] loc("transpose")
   return %t : tensor<24x40xf32>
+}
+
+// -----
+
+// A gather through linalg.index on the tiled dimension: each tile must see global row numbers.
+func.func @main(%x: tensor<512x256xf32> {het.name = "x"}) -> (tensor<512x256xf32> {het.name = "y"}) {
+  %c1 = arith.constant 1 : index
+  %c512 = arith.constant 512 : index
+  %e = tensor.empty() : tensor<512x256xf32>
+  %y = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]}
+      outs(%e : tensor<512x256xf32>) {
+  ^bb0(%o: f32):
+    %i = linalg.index 0 : index
+    %j = linalg.index 1 : index
+    %next = arith.addi %i, %c1 : index
+    %row = arith.remui %next, %c512 : index
+    %v = tensor.extract %x[%row, %j] : tensor<512x256xf32>
+    linalg.yield %v : f32
+  } -> tensor<512x256xf32> loc("rotate_rows")
+  return %y : tensor<512x256xf32>
 }

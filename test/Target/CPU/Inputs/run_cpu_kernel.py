@@ -111,6 +111,11 @@ def reference_transpose(inputs):
     return [[x[r * cols + c] for c in range(cols) for r in range(rows)]]
 
 
+def reference_rotate_rows(inputs):
+    (x, (rows, cols)), = inputs
+    return [[x[((r + 1) % rows) * cols + c] for r in range(rows) for c in range(cols)]]
+
+
 REFERENCES = {name[len("reference_"):]: fn for name, fn in globals().items() if name.startswith("reference_")}
 
 
