@@ -17,6 +17,7 @@
 #include "mlir/Dialect/Arith/Transforms/Passes.h"
 #include "mlir/IR/Threading.h"
 #include "mlir/Pass/PassManager.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "mlir/Transforms/Passes.h"
 
 #include "llvm/ADT/StringMap.h"
@@ -165,10 +166,14 @@ private:
     cleanup.addPass(createLowerAffinePass());
     cleanup.addPass(createCanonicalizerPass());
     cleanup.addPass(createCSEPass());
-    // Floor/ceil divisions from flattened reshapes become plain C++ division and remainder.
-    cleanup.addPass(arith::createArithExpandOpsPass());
     if (failed(runPipeline(cleanup, kernel)))
       return kernel.emitError("kernel '") << kernel.getSymName() << "': lowering to loops failed";
+    // Floor/ceil divisions from flattened reshapes become plain C++ division and remainder; the rest of arith
+    // stays as the emitter prints it.
+    RewritePatternSet divisions(kernel.getContext());
+    arith::populateCeilFloorDivExpandOpsPatterns(divisions);
+    if (failed(applyPatternsGreedily(kernel, std::move(divisions))))
+      return kernel.emitError("kernel '") << kernel.getSymName() << "': expanding floor/ceil divisions failed";
     return emitHLSCpp(kernel, interface);
   }
 };
