@@ -155,8 +155,11 @@ typedef struct het_device_info_s {
 } het_device_info_t;
 
 typedef struct het_runtime_options_s {
-  /* Most threads the cpu device runs kernels on; 0 means one per core. */
+  /* Most threads the cpu device runs kernels on (all its partitions together); 0 means one per core. */
   uint32_t cpu_threads;
+  /* 0 or 1: one cpu device "cpu". N > 1: N logical devices "cpu:0" .. "cpu:N-1", each with its own share of the
+   * threads (at least one), so that kernels placed on different partitions run side by side. */
+  uint32_t cpu_partitions;
 } het_runtime_options_t;
 
 /* Enumerates the devices of this machine with default options. */
@@ -172,6 +175,27 @@ HET_API het_status_t het_runtime_device_info(const het_runtime_t *runtime, size_
  * HET_STATUS_NOT_FOUND; an unavailable device is HET_STATUS_UNAVAILABLE with the reason. */
 HET_API het_status_t het_runtime_find_device(const het_runtime_t *runtime, const char *device_name, size_t *out_index);
 
+/* What the computing-force pool knows of a device: its descriptor and its calibrated rates. */
+typedef struct het_device_capabilities_s {
+  const char *name;
+  het_device_kind_t kind;
+  int available;
+  const char *reason;          /* why it is unavailable; "" */
+  const char *description;
+  const char *architecture;    /* "x86-64-v3", "hls-csim", ...; "" when unknown */
+  uint64_t memory_bytes;       /* the memory its buffers come from; 0 when unknown */
+  const char *variant_formats; /* what it runs, "<target kind>/<image format>" joined by ",": "CPU/ELF_SHARED_OBJECT" */
+  double peak_gflops;          /* measured multiply-add rate, 1e9 flop/s; 0 when not calibrated */
+  double bandwidth_gbps;       /* measured host-to-device copy rate, 1e9 bytes/s; 0 when not calibrated */
+  const char *calibration;     /* "measured" (this process), "cached" (read from the cache), "none" */
+  const char *calibration_reason; /* why it is "none"; "" */
+} het_device_capabilities_t;
+
+/* The capabilities of device `index`. The first query of an available device calibrates it (about 30 ms) unless
+ * the calibration cache has it: $HET_CACHE_DIR, else $XDG_CACHE_HOME/het, else ~/.cache/het. */
+HET_API het_status_t het_runtime_device_capabilities(het_runtime_t *runtime, size_t index,
+                                                     het_device_capabilities_t *out_capabilities);
+
 /* Runs `module` on one device (see het_runtime_find_device). `inputs` are in the order of
  * het_module_input_info and must match its dtypes and shapes (a -1 dimension takes any size). On success
  * `outputs[i]` is a new tensor per graph output, in order, which the caller releases; `output_count` must equal
@@ -180,6 +204,76 @@ HET_API het_status_t het_runtime_find_device(const het_runtime_t *runtime, const
 HET_API het_status_t het_module_invoke(het_runtime_t *runtime, het_module_t *module, const char *device_name,
                                        het_tensor_t *const *inputs, size_t input_count, het_tensor_t **outputs,
                                        size_t output_count);
+
+/*===--------------------------------------------------------------------===*
+ * Sessions: a module placed on devices, its kernels loaded once, run many times
+ *===--------------------------------------------------------------------===*/
+
+typedef struct het_session_s het_session_t;
+typedef struct het_run_report_s het_run_report_t;
+
+typedef enum het_placement_e {
+  HET_PLACEMENT_DEVICE = 0, /* every kernel on het_session_options_t.device */
+  HET_PLACEMENT_AUTO = 1,   /* each dispatch where the cost model says it finishes first (docs/runtime.md) */
+} het_placement_t;
+
+/* Kernel `kernel` (its name in the module) runs on device `device`, whatever the placement says. */
+typedef struct het_kernel_pin_s {
+  const char *kernel;
+  const char *device;
+} het_kernel_pin_t;
+
+typedef struct het_session_options_s {
+  het_placement_t placement;
+  const char *device; /* HET_PLACEMENT_DEVICE: a device name or "auto" (the cpu); NULL means "auto" */
+  const het_kernel_pin_t *pins;
+  size_t pin_count;
+} het_session_options_t;
+
+/* Places every dispatch of `module` (NULL options: everything on the cpu) and loads each kernel on its device.
+ * A kernel is never placed on a device without a variant for it: HET_STATUS_UNSUPPORTED names the kernel and why.
+ * The session keeps the runtime and the module alive. */
+HET_API het_status_t het_session_create(het_runtime_t *runtime, het_module_t *module,
+                                        const het_session_options_t *options, het_session_t **out_session);
+HET_API void het_session_retain(het_session_t *session);
+HET_API void het_session_release(het_session_t *session);
+
+/* Where dispatch `index` of the module's host graph runs. */
+typedef struct het_dispatch_placement_s {
+  const char *kernel;
+  const char *device;
+  double estimated_start_ms;  /* the cost model's schedule (HET_PLACEMENT_AUTO); 0 otherwise */
+  double estimated_finish_ms;
+} het_dispatch_placement_t;
+HET_API size_t het_session_dispatch_count(const het_session_t *session);
+HET_API het_status_t het_session_dispatch_placement(const het_session_t *session, size_t index,
+                                                    het_dispatch_placement_t *out_placement);
+
+/* Runs the session's module, as het_module_invoke does, with no kernel loading. Dispatches on different devices
+ * run concurrently when the graph allows. When `out_report` is not NULL it receives a new report of the run (also
+ * on success only), which the caller releases. Sessions may be invoked from several threads at once. */
+HET_API het_status_t het_session_invoke(het_session_t *session, het_tensor_t *const *inputs, size_t input_count,
+                                        het_tensor_t **outputs, size_t output_count, het_run_report_t **out_report);
+
+/* What one dispatch of a run did. Times are milliseconds since the run began. */
+typedef struct het_dispatch_record_s {
+  const char *kernel;
+  const char *device;
+  double start_ms;
+  double duration_ms;   /* moving its operands in, and its launch to completion */
+  uint64_t bytes_moved; /* copied to give it its operands */
+} het_dispatch_record_t;
+
+HET_API void het_run_report_retain(het_run_report_t *report);
+HET_API void het_run_report_release(het_run_report_t *report);
+HET_API size_t het_run_report_dispatch_count(const het_run_report_t *report);
+HET_API het_status_t het_run_report_dispatch(const het_run_report_t *report, size_t index,
+                                             het_dispatch_record_t *out_record);
+/* The whole run, from its first dispatch to its outputs on the host, in milliseconds. */
+HET_API double het_run_report_total_ms(const het_run_report_t *report);
+/* Bytes copied between host and devices in the run, outputs included. */
+HET_API uint64_t het_run_report_bytes_to_device(const het_run_report_t *report);
+HET_API uint64_t het_run_report_bytes_from_device(const het_run_report_t *report);
 
 #ifdef __cplusplus
 } /* extern "C" */

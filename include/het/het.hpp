@@ -136,6 +136,13 @@ public:
       check(het_runtime_device_info(runtime_, i, &infos[i]));
     return infos;
   }
+  /// What the pool knows of every device; calibrates each available one on first use (docs/runtime.md).
+  std::vector<het_device_capabilities_t> capabilities() const {
+    std::vector<het_device_capabilities_t> all(het_runtime_device_count(runtime_));
+    for (size_t i = 0; i < all.size(); ++i)
+      check(het_runtime_device_capabilities(runtime_, i, &all[i]));
+    return all;
+  }
   /// The device a run on `name` ("auto", "cpu", ...) uses.
   het_device_info_t findDevice(const std::string &name) const {
     size_t index = 0;
@@ -162,6 +169,88 @@ public:
 private:
   explicit Runtime(het_runtime_t *runtime) : runtime_(runtime) {}
   het_runtime_t *runtime_;
+};
+
+/// A shared reference to the report of one session run.
+class RunReport {
+public:
+  RunReport() = default;
+  /// Takes over one reference the caller holds.
+  static RunReport adopt(het_run_report_t *report) { return RunReport(report); }
+  RunReport(const RunReport &other) : report_(other.report_) { het_run_report_retain(report_); }
+  RunReport(RunReport &&other) noexcept : report_(std::exchange(other.report_, nullptr)) {}
+  RunReport &operator=(RunReport other) noexcept {
+    std::swap(report_, other.report_);
+    return *this;
+  }
+  ~RunReport() { het_run_report_release(report_); }
+
+  std::vector<het_dispatch_record_t> dispatches() const {
+    std::vector<het_dispatch_record_t> records(het_run_report_dispatch_count(report_));
+    for (size_t i = 0; i < records.size(); ++i)
+      check(het_run_report_dispatch(report_, i, &records[i]));
+    return records;
+  }
+  double totalMs() const { return het_run_report_total_ms(report_); }
+  uint64_t bytesToDevice() const { return het_run_report_bytes_to_device(report_); }
+  uint64_t bytesFromDevice() const { return het_run_report_bytes_from_device(report_); }
+
+private:
+  explicit RunReport(het_run_report_t *report) : report_(report) {}
+  het_run_report_t *report_ = nullptr;
+};
+
+/// A shared reference to a module placed on a runtime's devices, ready to run many times.
+class Session {
+public:
+  static Session create(const Runtime &runtime, const Module &module, const het_session_options_t *options = nullptr) {
+    het_session_t *session = nullptr;
+    check(het_session_create(runtime.get(), module.get(), options, &session));
+    return Session(session, het_module_output_count(module.get()));
+  }
+
+  Session(const Session &other) : session_(other.session_), outputCount_(other.outputCount_) {
+    het_session_retain(session_);
+  }
+  Session(Session &&other) noexcept
+      : session_(std::exchange(other.session_, nullptr)), outputCount_(other.outputCount_) {}
+  Session &operator=(Session other) noexcept {
+    std::swap(session_, other.session_);
+    std::swap(outputCount_, other.outputCount_);
+    return *this;
+  }
+  ~Session() { het_session_release(session_); }
+
+  het_session_t *get() const { return session_; }
+
+  std::vector<het_dispatch_placement_t> placements() const {
+    std::vector<het_dispatch_placement_t> all(het_session_dispatch_count(session_));
+    for (size_t i = 0; i < all.size(); ++i)
+      check(het_session_dispatch_placement(session_, i, &all[i]));
+    return all;
+  }
+
+  /// Runs with `inputs` in the module's input order; fills `report` when it is not null.
+  std::vector<Tensor> invoke(const std::vector<Tensor> &inputs, RunReport *report = nullptr) {
+    std::vector<het_tensor_t *> inputHandles;
+    for (const Tensor &input : inputs)
+      inputHandles.push_back(input.get());
+    std::vector<het_tensor_t *> outputHandles(outputCount_);
+    het_run_report_t *reportHandle = nullptr;
+    check(het_session_invoke(session_, inputHandles.data(), inputHandles.size(), outputHandles.data(),
+                             outputHandles.size(), report ? &reportHandle : nullptr));
+    if (report)
+      *report = RunReport::adopt(reportHandle);
+    std::vector<Tensor> outputs;
+    for (het_tensor_t *output : outputHandles)
+      outputs.push_back(Tensor::adopt(output));
+    return outputs;
+  }
+
+private:
+  Session(het_session_t *session, size_t outputCount) : session_(session), outputCount_(outputCount) {}
+  het_session_t *session_;
+  size_t outputCount_;
 };
 
 } // namespace het

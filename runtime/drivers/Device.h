@@ -10,6 +10,8 @@
 #include "het/het.h"
 
 #include <cstddef>
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -24,6 +26,11 @@ struct DeviceInfo {
   bool available = false;
   std::string reason;      ///< why it is unavailable; empty when available
   std::string description; ///< e.g. "2 cores, x86-64-v4"
+  std::string architecture; ///< the ISA or part it runs: "x86-64-v3", "sm_90", an FPGA part; empty when unknown
+  std::uint64_t memoryBytes = 0; ///< the memory its buffers come from; 0 when unknown
+  /// "<target kind>/<image format>" of the variants it runs, e.g. "CPU/ELF_SHARED_OBJECT": what the scheduler
+  /// may place on it.
+  std::vector<std::string> variantFormats;
 };
 
 class Device;
@@ -38,6 +45,9 @@ public:
 
   Device &owner() const { return owner_; }
   std::size_t size() const { return size_; }
+  /// Where the bytes are when the owner shares host memory, so that another such device can use them in place;
+  /// null for memory the host cannot address.
+  virtual void *hostAddress() const { return nullptr; }
 
 private:
   Device &owner_;
@@ -78,7 +88,8 @@ public:
   /// A buffer over caller-owned host memory, used in place; only when sharesHostMemory(). The memory must
   /// outlive the buffer. Constants are lent this way too: kernels never write their READ bindings.
   virtual het_status_t wrapHostMemory(void *data, std::size_t size, std::unique_ptr<DeviceBuffer> &outBuffer);
-  /// Copies `buffer.size()` bytes.
+  /// Copies `buffer.size()` bytes. Copies of a finished buffer may come from another thread while the device runs
+  /// a launch on other buffers: the executor fetches a result for another device as soon as its dispatch is done.
   virtual het_status_t copyToDevice(DeviceBuffer &buffer, const void *source) = 0;
   virtual het_status_t copyFromDevice(const DeviceBuffer &buffer, void *destination) = 0;
 
@@ -93,15 +104,23 @@ public:
 
   /// Waits until every launch and copy issued so far has finished.
   virtual het_status_t synchronize() = 0;
+
+  /// Runs `body` over [0, count) in chunks the way this device spreads kernel work over host threads (the cpu
+  /// partition's arena, or the one thread a C-simulation runs on), so that calibration measures what its
+  /// kernels get. UNSUPPORTED for a device whose kernels do not run on the host.
+  virtual het_status_t runHostWork(std::int64_t count,
+                                   const std::function<void(std::int64_t begin, std::int64_t end)> &body);
 };
 
 /// Settings the drivers are created with.
 struct DeviceOptions {
-  /// Most threads of the cpu device; 0 means one per core.
+  /// Most threads of the cpu device (of all its partitions together); 0 means one per core.
   unsigned cpuThreads = 0;
+  /// Logical cpu devices "cpu:0".."cpu:N-1", each with its own share of the threads; 0 or 1 is one device "cpu".
+  unsigned cpuPartitions = 1;
 };
 
-/// Every driver's devices, available or not, in a fixed order: cpu, fpga-sim, cuda, xrt. The one place that
+/// Every driver's devices, available or not, in a fixed order: cpu (or its partitions), fpga-sim, cuda, xrt. The one place that
 /// lists the drivers (DeviceRegistry.cpp); a driver that finds no hardware gives an unavailable device.
 std::vector<std::unique_ptr<Device>> createDevices(const DeviceOptions &options);
 

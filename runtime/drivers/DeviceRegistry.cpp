@@ -11,7 +11,8 @@ namespace het::runtime {
 
 std::vector<std::unique_ptr<Device>> createDevices(const DeviceOptions &options) {
   std::vector<std::unique_ptr<Device>> devices;
-  devices.push_back(createCpuDevice(options));
+  for (std::unique_ptr<Device> &cpu : createCpuDevices(options))
+    devices.push_back(std::move(cpu));
   devices.push_back(createFpgaSimDevice(options));
   devices.push_back(createUnavailableDevice(probeCudaDevice()));
   devices.push_back(createUnavailableDevice(probeXrtDevice()));

@@ -6,6 +6,7 @@
 #include <cassert>
 #include <cstdlib>
 #include <cstring>
+#include <unistd.h>
 
 namespace het::runtime {
 
@@ -13,6 +14,11 @@ namespace {
 /// Aligned for the widest vector loads (AVX-512) and to cache lines.
 constexpr std::size_t kAlignment = 64;
 } // namespace
+
+std::uint64_t HostMemoryDevice::hostMemoryBytes() {
+  long pages = sysconf(_SC_PHYS_PAGES), pageSize = sysconf(_SC_PAGESIZE);
+  return pages > 0 && pageSize > 0 ? static_cast<std::uint64_t>(pages) * static_cast<std::uint64_t>(pageSize) : 0;
+}
 
 HostBuffer::~HostBuffer() {
   if (owned_)

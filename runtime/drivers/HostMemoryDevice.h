@@ -15,6 +15,7 @@ public:
       : DeviceBuffer(owner, size), data_(data), owned_(owned) {}
   ~HostBuffer() override;
   void *data() const { return data_; }
+  void *hostAddress() const override { return owner().sharesHostMemory() ? data_ : nullptr; }
 
 private:
   void *data_;
@@ -23,6 +24,9 @@ private:
 
 class HostMemoryDevice : public Device {
 public:
+  /// The machine's RAM, which the buffers of these devices come from.
+  static std::uint64_t hostMemoryBytes();
+
   het_status_t allocate(std::size_t size, std::unique_ptr<DeviceBuffer> &outBuffer) override;
   het_status_t copyToDevice(DeviceBuffer &buffer, const void *source) override;
   het_status_t copyFromDevice(const DeviceBuffer &buffer, void *destination) override;

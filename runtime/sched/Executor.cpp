@@ -1,14 +1,22 @@
-// Runs the host graph of a module on one device, following the dispatch order the manifest gives.
+// Runs the host graph of a module on the devices its dispatches are placed on, as a oneTBB flow graph.
 //
-// Values live on the device between dispatches. Inputs and constants go to the device the first time a
-// dispatch reads them: lent in place when the device shares host memory (cpu), copied otherwise (fpga-sim, a
-// card). Outputs come back to the host once every launch has finished.
+// Values live where their dispatch wrote them. A value goes to another device the first time a dispatch there
+// reads it: lent in place when that device shares host memory (cpu, a cpu partition) and the host can address
+// the value, copied otherwise (fpga-sim, a card), through the host when it comes from another card's memory.
+// Outputs come back to the host once every launch has finished.
 #include "sched/Executor.h"
 
 #include "api/Status.h"
 
+#include <tbb/flow_graph.h>
+
+#include <atomic>
 #include <cassert>
+#include <chrono>
 #include <cstring>
+#include <deque>
+#include <set>
+#include <map>
 
 namespace het::runtime {
 namespace {
@@ -48,61 +56,94 @@ std::string describeSignature(const hetbin::Manifest &manifest) {
   return text;
 }
 
-std::string describeVariants(const hetbin::Kernel &kernel) {
-  std::string text;
-  for (const hetbin::Variant &variant : kernel.variants())
-    text += (text.empty() ? "" : ", ") + variant.name() + " " + hetbin::ImageFormat_Name(variant.format());
-  return text.empty() ? "none" : text;
-}
-
-/// One value of the host graph during a run: its concrete type, and its buffer once it is on the device.
+/// One value of the host graph during a run, and its buffers on the devices that read it.
 struct Value {
   hetbin::TensorType type;
-  const void *hostData = nullptr; ///< inputs and constants: where their bytes are on the host
-  std::unique_ptr<DeviceBuffer> buffer;
+  std::size_t byteSize = 0;
+  /// Where the host can read it: inputs, constants, results of devices that share host memory, staged copies.
+  const void *hostData = nullptr;
+  std::unique_ptr<DeviceBuffer> home;   ///< a dispatch result: the buffer its dispatch wrote
+  std::unique_ptr<HostTensor> staged;   ///< a result in a card's memory, copied to the host for other devices
+  std::map<std::size_t, std::unique_ptr<DeviceBuffer>> copies; ///< [device]: what other devices read it from
+  std::mutex mutex;                     ///< two dispatches may want it on a device at the same time
 };
 
-/// The values of one run and the transfers that bring them to the device.
+using Clock = std::chrono::steady_clock;
+
+double millisecondsBetween(Clock::time_point from, Clock::time_point to) {
+  return std::chrono::duration<double, std::milli>(to - from).count();
+}
+
+/// The values of one run and the transfers that bring them where they are read.
 class RunState {
 public:
-  RunState(Device &device, RunStatistics &statistics) : device_(device), statistics_(statistics) {}
+  RunState(const hetbin::Manifest &manifest, const std::vector<Device *> &devices) : devices_(devices) {
+    std::size_t offset = static_cast<std::size_t>(manifest.inputs_size() + manifest.constants_size());
+    for (const hetbin::Dispatch &dispatch : manifest.graph().dispatches()) {
+      resultOffsets_.push_back(offset);
+      offset += static_cast<std::size_t>(dispatch.results_size());
+    }
+    constantOffset_ = static_cast<std::size_t>(manifest.inputs_size());
+  }
 
-  std::vector<Value> inputs;
-  std::vector<Value> constants;
-  std::vector<std::vector<Value>> results; ///< [dispatch][result]
+  /// Every value, in the order inputs, constants, then each dispatch's results; filled by Executor::run.
+  std::deque<Value> values;
+  std::atomic<std::uint64_t> bytesToDevice{0};
+  std::atomic<std::uint64_t> bytesFromDevice{0};
 
   Value &value(const hetbin::ValueRef &ref) {
     switch (ref.source_case()) {
     case hetbin::ValueRef::kInput:
-      return inputs[ref.input()];
+      return values[ref.input()];
     case hetbin::ValueRef::kConstant:
-      return constants[ref.constant()];
+      return values[constantOffset_ + ref.constant()];
     case hetbin::ValueRef::kDispatchResult:
-      return results[ref.dispatch_result().dispatch()][ref.dispatch_result().result()];
+      return values[resultOffsets_[ref.dispatch_result().dispatch()] + ref.dispatch_result().result()];
     case hetbin::ValueRef::SOURCE_NOT_SET:
       break;
     }
     assert(false && "the reader rejects a value reference without a source");
-    return inputs.front();
+    return values.front();
   }
+  Value &result(std::size_t dispatch, std::size_t result) { return values[resultOffsets_[dispatch] + result]; }
 
-  /// The device buffer of an input or constant, made on first use.
-  het_status_t upload(Value &value) {
-    if (value.buffer)
+  /// The buffer of `value` on device `index`, made on first use there; adds the bytes it copied to `moved`.
+  het_status_t bufferOn(Value &value, std::size_t index, std::uint64_t &moved, DeviceBuffer *&outBuffer) {
+    std::lock_guard<std::mutex> lock(value.mutex);
+    Device &device = *devices_[index];
+    if (value.home && &value.home->owner() == &device) {
+      outBuffer = value.home.get();
       return nullptr;
-    assert(value.hostData && "dispatch results are on the device from the start");
-    std::size_t size = 0;
-    tensorByteSize(value.type.dtype(), {value.type.shape().begin(), value.type.shape().end()}, size);
-    if (device_.sharesHostMemory())
-      return device_.wrapHostMemory(const_cast<void *>(value.hostData), size, value.buffer);
-    HET_RETURN_IF_ERROR(device_.allocate(size, value.buffer));
-    statistics_.bytesToDevice += size;
-    return device_.copyToDevice(*value.buffer, value.hostData);
+    }
+    if (auto copy = value.copies.find(index); copy != value.copies.end()) {
+      outBuffer = copy->second.get();
+      return nullptr;
+    }
+    if (!value.hostData) {
+      assert(value.home && "only dispatch results can be in memory the host cannot address");
+      // Card to card goes through the host, as it would between two PCIe cards without peer access.
+      HET_RETURN_IF_ERROR(HostTensor::create(value.type.dtype(),
+                                             {value.type.shape().begin(), value.type.shape().end()}, value.staged));
+      HET_RETURN_IF_ERROR(value.home->owner().copyFromDevice(*value.home, value.staged->data()));
+      bytesFromDevice += value.byteSize;
+      moved += value.byteSize;
+      value.hostData = value.staged->data();
+    }
+    std::unique_ptr<DeviceBuffer> &buffer = value.copies[index];
+    if (device.sharesHostMemory())
+      HET_RETURN_IF_ERROR(device.wrapHostMemory(const_cast<void *>(value.hostData), value.byteSize, buffer));
+    else {
+      HET_RETURN_IF_ERROR(device.allocate(value.byteSize, buffer));
+      HET_RETURN_IF_ERROR(device.copyToDevice(*buffer, value.hostData));
+      bytesToDevice += value.byteSize;
+      moved += value.byteSize;
+    }
+    outBuffer = buffer.get();
+    return nullptr;
   }
 
-  /// A new host tensor holding `value`, from the device or from where the host already has it.
   /// Copies `value` into a new host tensor of element type `dtype` (the graph output's, which may name the
-  /// signedness that a kernel's signless result does not).
+  /// signedness that a kernel's signless result does not), from the host or from the card that has it.
   het_status_t download(const Value &value, hetbin::DType dtype, std::unique_ptr<HostTensor> &outTensor) {
     if (!sameBits(dtype, value.type.dtype()))
       return makeStatus(HET_STATUS_INVALID_FORMAT, "an output of type " + std::string(format::dtypeName(dtype)) +
@@ -115,14 +156,15 @@ public:
         std::memcpy(outTensor->data(), value.hostData, outTensor->byteSize());
       return nullptr;
     }
-    assert(value.buffer && "every dispatch result has a buffer once its dispatch ran");
-    statistics_.bytesFromDevice += outTensor->byteSize();
-    return device_.copyFromDevice(*value.buffer, outTensor->data());
+    assert(value.home && "every dispatch result has a buffer once its dispatch ran");
+    bytesFromDevice += outTensor->byteSize();
+    return value.home->owner().copyFromDevice(*value.home, outTensor->data());
   }
 
 private:
-  Device &device_;
-  RunStatistics &statistics_;
+  const std::vector<Device *> &devices_;
+  std::size_t constantOffset_ = 0;
+  std::vector<std::size_t> resultOffsets_;
 };
 
 het_status_t checkInputs(const hetbin::Manifest &manifest, std::span<const HostTensor *const> inputs) {
@@ -142,27 +184,76 @@ het_status_t checkInputs(const hetbin::Manifest &manifest, std::span<const HostT
   return nullptr;
 }
 
+/// The static checks of dispatch `d` against the run's value types: binding counts, operand types, result
+/// shapes. Done for every dispatch before any runs, so a bad graph fails before it has side effects.
+het_status_t checkDispatch(const hetbin::Manifest &manifest, int d, RunState &state) {
+  const hetbin::Dispatch &dispatch = manifest.graph().dispatches(d);
+  const hetbin::Kernel &kernel = manifest.kernels(static_cast<int>(dispatch.kernel()));
+  std::string where = "dispatch " + std::to_string(d) + " (kernel '" + kernel.name() + "')";
+  if (dispatch.operands_size() + dispatch.results_size() != kernel.bindings_size())
+    return makeStatus(HET_STATUS_INVALID_FORMAT, where + ": " + std::to_string(dispatch.operands_size()) +
+                                                     " operands and " + std::to_string(dispatch.results_size()) +
+                                                     " results for " + std::to_string(kernel.bindings_size()) +
+                                                     " bindings");
+  for (int i = 0; i < dispatch.operands_size(); ++i) {
+    const Value &operand = state.value(dispatch.operands(i));
+    const hetbin::Binding &binding = kernel.bindings(i);
+    if (!matches(binding.type(), operand.type, /*exactDType=*/false))
+      return makeStatus(HET_STATUS_INVALID_ARGUMENT, where + ": operand " + std::to_string(i) + " is " +
+                                                         describe(operand.type) + ", but binding '" + binding.name() +
+                                                         "' takes " + describe(binding.type()));
+  }
+  for (int r = 0; r < dispatch.results_size(); ++r) {
+    const hetbin::TensorType &type = dispatch.results(r);
+    if (!isStatic(type))
+      return makeStatus(HET_STATUS_UNSUPPORTED, where + ": result " + std::to_string(r) + " has the dynamic type " +
+                                                    describe(type) + "; this runtime needs static result shapes");
+    if (!tensorByteSize(type.dtype(), {type.shape().begin(), type.shape().end()},
+                        state.result(static_cast<std::size_t>(d), static_cast<std::size_t>(r)).byteSize))
+      return makeStatus(HET_STATUS_INVALID_FORMAT, where + ": result " + std::to_string(r) + " of type " +
+                                                       describe(type) + " has no representable byte size");
+  }
+  return nullptr;
+}
+
 } // namespace
 
+Executor::Executor(const format::HetbinFile &file, std::vector<Device *> devices,
+                   std::vector<DispatchPlacement> placements)
+    : file_(file), devices_(std::move(devices)), placements_(std::move(placements)),
+      deviceLocks_(new std::mutex[devices_.size()]) {}
+
 het_status_t Executor::create(const format::HetbinFile &file, Device &device, std::unique_ptr<Executor> &outExecutor) {
-  const DeviceInfo &info = device.info();
-  if (!info.available)
-    return makeStatus(HET_STATUS_UNAVAILABLE, "device '" + info.name + "' is unavailable: " + info.reason);
   const hetbin::Manifest &manifest = file.manifest();
-  std::unique_ptr<Executor> executor(new Executor(file, device));
-  executor->kernels_.resize(manifest.kernels_size());
-  for (const hetbin::Dispatch &dispatch : manifest.graph().dispatches()) {
-    std::unique_ptr<LoadedKernel> &loaded = executor->kernels_[dispatch.kernel()];
+  std::vector<DispatchPlacement> placements(manifest.graph().dispatches_size());
+  if (!device.info().available)
+    return makeStatus(HET_STATUS_UNAVAILABLE,
+                      "device '" + device.info().name + "' is unavailable: " + device.info().reason);
+  for (int d = 0; d < manifest.graph().dispatches_size(); ++d)
+    HET_RETURN_IF_ERROR(selectVariantOn(
+        device, manifest.kernels(static_cast<int>(manifest.graph().dispatches(d).kernel())), placements[d].variant));
+  return create(file, {&device}, std::move(placements), outExecutor);
+}
+
+het_status_t Executor::create(const format::HetbinFile &file, std::vector<Device *> devices,
+                              std::vector<DispatchPlacement> placements, std::unique_ptr<Executor> &outExecutor) {
+  const hetbin::Manifest &manifest = file.manifest();
+  assert(placements.size() == static_cast<std::size_t>(manifest.graph().dispatches_size()) &&
+         "one placement per dispatch");
+  std::unique_ptr<Executor> executor(new Executor(file, std::move(devices), std::move(placements)));
+  executor->kernels_.resize(executor->devices_.size());
+  for (auto &kernels : executor->kernels_)
+    kernels.resize(manifest.kernels_size());
+  for (int d = 0; d < manifest.graph().dispatches_size(); ++d) {
+    const DispatchPlacement &placement = executor->placements_[d];
+    assert(placement.device < executor->devices_.size() && placement.variant && "a placed dispatch");
+    std::uint32_t kernelIndex = manifest.graph().dispatches(d).kernel();
+    std::unique_ptr<LoadedKernel> &loaded = executor->kernels_[placement.device][kernelIndex];
     if (loaded)
       continue;
-    const hetbin::Kernel &kernel = manifest.kernels(static_cast<int>(dispatch.kernel()));
-    std::string reason;
-    const hetbin::Variant *variant = device.selectVariant(kernel, reason);
-    if (!variant)
-      return makeStatus(HET_STATUS_UNSUPPORTED, "kernel '" + kernel.name() + "' has no variant for device '" +
-                                                    info.name + "': " + reason +
-                                                    " (its variants: " + describeVariants(kernel) + ")");
-    HET_RETURN_IF_ERROR(device.loadKernel(kernel, *variant, file.sectionData(variant->image_section()), loaded));
+    HET_RETURN_IF_ERROR(executor->devices_[placement.device]->loadKernel(
+        manifest.kernels(static_cast<int>(kernelIndex)), *placement.variant,
+        file.sectionData(placement.variant->image_section()), loaded));
   }
   outExecutor = std::move(executor);
   return nullptr;
@@ -174,58 +265,97 @@ het_status_t Executor::run(std::span<const HostTensor *const> inputs,
   const hetbin::Manifest &manifest = file_.manifest();
   HET_RETURN_IF_ERROR(checkInputs(manifest, inputs));
 
-  RunStatistics counters;
-  RunState state(device_, counters);
+  RunState state(manifest, devices_);
+  auto addHostValue = [&](const hetbin::TensorType &type, const void *data) {
+    Value &value = state.values.emplace_back();
+    value.type = type;
+    value.hostData = data;
+    tensorByteSize(type.dtype(), {type.shape().begin(), type.shape().end()}, value.byteSize);
+  };
   for (const HostTensor *input : inputs)
-    state.inputs.push_back(Value{input->type(), input->data(), nullptr});
+    addHostValue(input->type(), input->data());
   for (const hetbin::Constant &constant : manifest.constants())
-    state.constants.push_back(Value{constant.type(), file_.sectionData(constant.section()).data(), nullptr});
+    addHostValue(constant.type(), file_.sectionData(constant.section()).data());
+  for (const hetbin::Dispatch &dispatch : manifest.graph().dispatches())
+    for (const hetbin::TensorType &type : dispatch.results())
+      state.values.emplace_back().type = type;
+  int dispatchCount = manifest.graph().dispatches_size();
+  for (int d = 0; d < dispatchCount; ++d)
+    HET_RETURN_IF_ERROR(checkDispatch(manifest, d, state));
 
-  for (int d = 0; d < manifest.graph().dispatches_size(); ++d) {
+  std::vector<DispatchRecord> records(dispatchCount);
+  std::mutex failureLock;
+  het_status_t failure = nullptr;
+  std::atomic<bool> failed{false};
+  Clock::time_point runStart = Clock::now();
+
+  auto execute = [&](int d) -> het_status_t {
     const hetbin::Dispatch &dispatch = manifest.graph().dispatches(d);
-    const hetbin::Kernel &kernel = manifest.kernels(static_cast<int>(dispatch.kernel()));
-    std::string where = "dispatch " + std::to_string(d) + " (kernel '" + kernel.name() + "')";
-    if (dispatch.operands_size() + dispatch.results_size() != kernel.bindings_size())
-      return makeStatus(HET_STATUS_INVALID_FORMAT, where + ": " + std::to_string(dispatch.operands_size()) +
-                                                       " operands and " + std::to_string(dispatch.results_size()) +
-                                                       " results for " + std::to_string(kernel.bindings_size()) +
-                                                       " bindings");
+    std::size_t deviceIndex = placements_[d].device;
+    Device &device = *devices_[deviceIndex];
+    std::lock_guard<std::mutex> deviceLock(deviceLocks_[deviceIndex]);
+    DispatchRecord &record = records[d];
+    record.device = deviceIndex;
+    Clock::time_point start = Clock::now();
+    record.startMs = millisecondsBetween(runStart, start);
     std::vector<DeviceBuffer *> buffers;
-    for (int i = 0; i < dispatch.operands_size(); ++i) {
-      Value &operand = state.value(dispatch.operands(i));
-      const hetbin::Binding &binding = kernel.bindings(i);
-      if (!matches(binding.type(), operand.type, /*exactDType=*/false))
-        return makeStatus(HET_STATUS_INVALID_ARGUMENT, where + ": operand " + std::to_string(i) + " is " +
-                                                           describe(operand.type) + ", but binding '" + binding.name() +
-                                                           "' takes " + describe(binding.type()));
-      HET_RETURN_IF_ERROR(state.upload(operand));
-      buffers.push_back(operand.buffer.get());
-    }
-    std::vector<Value> &results = state.results.emplace_back();
+    for (const hetbin::ValueRef &operand : dispatch.operands())
+      HET_RETURN_IF_ERROR(state.bufferOn(state.value(operand), deviceIndex, record.bytesMoved, buffers.emplace_back()));
     for (int r = 0; r < dispatch.results_size(); ++r) {
-      const hetbin::TensorType &type = dispatch.results(r);
-      if (!isStatic(type))
-        return makeStatus(HET_STATUS_UNSUPPORTED, where + ": result " + std::to_string(r) + " has the dynamic type " +
-                                                      describe(type) + "; this runtime needs static result shapes");
-      Value &result = results.emplace_back(Value{type, nullptr, nullptr});
-      std::size_t size = 0;
-      if (!tensorByteSize(type.dtype(), {type.shape().begin(), type.shape().end()}, size))
-        return makeStatus(HET_STATUS_INVALID_FORMAT, where + ": result " + std::to_string(r) + " of type " +
-                                                         describe(type) + " has no representable byte size");
-      HET_RETURN_IF_ERROR(device_.allocate(size, result.buffer));
-      buffers.push_back(result.buffer.get());
+      Value &result = state.result(static_cast<std::size_t>(d), static_cast<std::size_t>(r));
+      HET_RETURN_IF_ERROR(device.allocate(result.byteSize, result.home));
+      result.hostData = result.home->hostAddress();
+      buffers.push_back(result.home.get());
     }
-    HET_RETURN_IF_ERROR(device_.launch(*kernels_[dispatch.kernel()], buffers));
-    ++counters.launches;
+    HET_RETURN_IF_ERROR(device.launch(*kernels_[deviceIndex][dispatch.kernel()], buffers));
+    HET_RETURN_IF_ERROR(device.synchronize());
+    record.durationMs = millisecondsBetween(start, Clock::now());
+    return nullptr;
+  };
+
+  // One node per dispatch, with an edge from each dispatch whose result it reads: the flow graph starts a
+  // dispatch as soon as its producers are done, so dispatches on different devices overlap.
+  tbb::flow::graph graph;
+  tbb::flow::broadcast_node<tbb::flow::continue_msg> start(graph);
+  std::deque<tbb::flow::continue_node<tbb::flow::continue_msg>> nodes;
+  for (int d = 0; d < dispatchCount; ++d) {
+    auto &node = nodes.emplace_back(graph, [&, d](const tbb::flow::continue_msg &) {
+      if (failed.load())
+        return;
+      if (het_status_t status = execute(d)) {
+        std::lock_guard<std::mutex> lock(failureLock);
+        if (failure)
+          het_status_free(status);
+        else
+          failure = status;
+        failed.store(true);
+      }
+    });
+    std::set<std::uint32_t> producers;
+    for (const hetbin::ValueRef &operand : manifest.graph().dispatches(d).operands())
+      if (operand.has_dispatch_result())
+        producers.insert(operand.dispatch_result().dispatch());
+    if (producers.empty())
+      tbb::flow::make_edge(start, node);
+    for (std::uint32_t producer : producers)
+      tbb::flow::make_edge(nodes[producer], node);
   }
-  HET_RETURN_IF_ERROR(device_.synchronize());
+  start.try_put(tbb::flow::continue_msg());
+  graph.wait_for_all();
+  if (failure)
+    return failure;
 
   std::vector<std::unique_ptr<HostTensor>> outputs;
   for (const hetbin::Output &output : manifest.outputs())
     HET_RETURN_IF_ERROR(state.download(state.value(output.value()), output.type().dtype(), outputs.emplace_back()));
   outOutputs = std::move(outputs);
-  if (statistics)
-    *statistics = counters;
+  if (statistics) {
+    statistics->bytesToDevice = state.bytesToDevice.load();
+    statistics->bytesFromDevice = state.bytesFromDevice.load();
+    statistics->launches = static_cast<std::uint32_t>(dispatchCount);
+    statistics->dispatches = std::move(records);
+    statistics->totalMs = millisecondsBetween(runStart, Clock::now());
+  }
   return nullptr;
 }
 

@@ -171,6 +171,27 @@ std::vector<std::byte> buildAddScaleModule(const KernelImages &images) {
   return builder.finish();
 }
 
+std::vector<std::byte> buildBranchesModule(const KernelImages &images) {
+  ModuleBuilder builder("branches");
+  std::uint32_t cpu = builder.addImage(images.cpu);
+  std::uint32_t csim = builder.addImage(images.csim);
+  builder.addInput("x", hetbin::FLOAT32, {4, 8});
+  builder.addInput("y", hetbin::FLOAT32, {4, 8});
+  hetbin::Kernel *slowAdd = builder.addKernel("slow_add", {{"x"}, {"y"}, {"sum", hetbin::WRITE}});
+  slowAdd->mutable_cost()->set_flops(32);
+  slowAdd->mutable_cost()->set_bytes_read(256);
+  slowAdd->mutable_cost()->set_bytes_written(128);
+  ModuleBuilder::addCpuVariant(slowAdd, "x86-64", cpu, "het_test_slow_add", 1);
+  ModuleBuilder::addCsimVariant(slowAdd, csim, "het_test_slow_add_csim");
+  hetbin::Kernel *add = builder.addKernel("add", {{"a"}, {"b"}, {"sum", hetbin::WRITE}});
+  ModuleBuilder::addCpuVariant(add, "x86-64", cpu, "het_test_add", 4);
+  std::uint32_t a = builder.addDispatch(0, {inputRef(0), inputRef(1)});
+  std::uint32_t b = builder.addDispatch(0, {inputRef(1), inputRef(0)});
+  std::uint32_t out = builder.addDispatch(1, {resultRef(a), resultRef(b)});
+  builder.addOutput("out", resultRef(out), hetbin::FLOAT32, {4, 8});
+  return builder.finish();
+}
+
 std::vector<std::byte> buildCpuOnlyModule(const KernelImages &images) {
   return buildAddModule("cpu-only", [&](ModuleBuilder &builder, hetbin::Kernel *add) {
     ModuleBuilder::addCpuVariant(add, "x86-64", builder.addImage(images.cpu), "het_test_add", 4);
@@ -223,6 +244,7 @@ std::vector<std::byte> buildMissingEntryModule(const KernelImages &images) {
 std::vector<std::pair<std::string, std::vector<std::byte>>> buildAllTestModules(const KernelImages &images) {
   return {{"add-scale.hetbin", buildAddScaleModule(images)},
           {"cpu-only.hetbin", buildCpuOnlyModule(images)},
+          {"branches.hetbin", buildBranchesModule(images)},
           {"feature-levels.hetbin", buildFeatureLevelModule(images)},
           {"thread-ids.hetbin", buildThreadIdsModule(images)},
           {"identity.hetbin", buildIdentityModule()},

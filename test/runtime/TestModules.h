@@ -31,6 +31,9 @@ std::vector<std::byte> buildCpuOnlyModule(const KernelImages &images);
 std::vector<std::byte> buildFeatureLevelModule(const KernelImages &images);
 /// ids: i64[64] = thread_ids(), a cpu kernel with 64 tiles writing the thread that ran each tile.
 std::vector<std::byte> buildThreadIdsModule(const KernelImages &images);
+/// x, y: f32[4x8]. Two independent branches a = slow_add(x, y), b = slow_add(y, x) (20 ms each, with cpu and
+/// fpga-sim variants), joined by out = add(a, b), whose kernel has only a cpu variant. Output "out" = 2 (x + y).
+std::vector<std::byte> buildBranchesModule(const KernelImages &images);
 /// No kernels: outputs "a" = input a (i64[2x3]) and "flags" = input flags (bool[4]), in that order.
 std::vector<std::byte> buildIdentityModule();
 /// add(x, y) whose cpu image is not an ELF file.

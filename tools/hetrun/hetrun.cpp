@@ -1,8 +1,11 @@
-// hetrun: loads a .hetbin through the runtime's C API and describes it, runs it on a device, or lists devices.
+// hetrun: loads a .hetbin through the runtime's C API and describes it, runs it on one device or spread over
+// several, reports and benchmarks runs, or lists the devices of the pool.
 #include "NpyFile.h"
 #include "OutputDirectory.h"
+#include "Reports.h"
 #include "TensorProtoFile.h"
 #include "het/Version.h"
+#include "JsonString.h"
 #include "het/het.hpp"
 
 #include <CLI/CLI.hpp>
@@ -34,14 +37,11 @@ struct UsageError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-int listDevices(const het_runtime_options_t &options) {
+int listDevices(const het_runtime_options_t &options, bool json) {
   het::Runtime runtime = het::Runtime::create(&options);
-  for (const het_device_info_t &device : runtime.devices()) {
-    if (device.available)
-      std::printf("%-9s available    %s\n", device.name, device.description);
-    else
-      std::printf("%-9s unavailable  %s\n", device.name, device.reason);
-  }
+  std::vector<het_device_capabilities_t> devices = runtime.capabilities();
+  std::fputs((json ? het::hetrun::formatDevicesJson(devices) : het::hetrun::formatDevicesText(devices)).c_str(),
+             stdout);
   return 0;
 }
 
@@ -97,31 +97,118 @@ std::vector<het::Tensor> readInputs(const het::Module &module, const std::vector
   return inputs;
 }
 
+/// How a run is placed, reported and repeated: the command line's run options.
+struct RunSettings {
+  std::string deviceName = "auto";
+  bool automaticPlacement = false;
+  std::vector<std::string> pins; ///< KERNEL=DEVICE
+  std::string report;            ///< "", "text" or "json"
+  std::string traceFile;
+  bool benchmark = false;
+  unsigned iterations = 10;
+  unsigned warmup = 1;
+};
+
+het::Session createSession(const het::Runtime &runtime, const het::Module &module, const RunSettings &settings) {
+  std::vector<std::string> kernels, devices;
+  for (const std::string &pin : settings.pins) {
+    size_t equals = pin.find('=');
+    if (equals == std::string::npos || equals == 0 || equals + 1 == pin.size())
+      throw UsageError("--pin '" + pin + "': expected KERNEL=DEVICE");
+    kernels.push_back(pin.substr(0, equals));
+    devices.push_back(pin.substr(equals + 1));
+  }
+  std::vector<het_kernel_pin_t> pins;
+  for (size_t i = 0; i < kernels.size(); ++i)
+    pins.push_back({kernels[i].c_str(), devices[i].c_str()});
+  het_session_options_t options{};
+  options.placement = settings.automaticPlacement ? HET_PLACEMENT_AUTO : HET_PLACEMENT_DEVICE;
+  options.device = settings.deviceName.c_str();
+  options.pins = pins.data();
+  options.pin_count = pins.size();
+  return het::Session::create(runtime, module, &options);
+}
+
+/// "cpu (2 cores, ...)" for a run on one device, "cpu:0, cpu:1" for several.
+std::string describeDevicesUsed(const het::Runtime &runtime, const std::vector<std::string> &used) {
+  if (used.size() == 1)
+    for (const het_device_info_t &device : runtime.devices())
+      if (used[0] == device.name)
+        return used[0] + " (" + device.description + ")";
+  std::string text;
+  for (const std::string &name : used)
+    text += (text.empty() ? "" : ", ") + name;
+  return text.empty() ? "no device (the module has no kernels)" : text;
+}
+
 int run(const std::string &path, const het::Module &module, const het_runtime_options_t &options,
-        const std::string &deviceName, const std::vector<std::string> &inputArguments,
+        const RunSettings &settings, const std::vector<std::string> &inputArguments,
         const std::string &outputDirectory) {
   std::vector<het::Tensor> inputs = readInputs(module, inputArguments);
   het::Runtime runtime = het::Runtime::create(&options);
-  het_device_info_t device = runtime.findDevice(deviceName);
-  auto start = std::chrono::steady_clock::now();
-  std::vector<het::Tensor> outputs;
-  try {
-    outputs = runtime.invoke(module, deviceName, inputs);
-  } catch (const het::Error &error) {
-    if (error.code() != HET_STATUS_INVALID_ARGUMENT)
-      throw;
-    throw UsageError(std::string(error.what()) + "\nexpected inputs: " + describeInputs(module));
-  }
-  double milliseconds = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  het::Session session = createSession(runtime, module, settings);
+  std::vector<std::string> used;
+  for (const het_device_info_t &device : runtime.devices())
+    for (const het_dispatch_placement_t &placement : session.placements())
+      if (placement.device == std::string(device.name)) {
+        used.push_back(device.name);
+        break;
+      }
 
-  std::vector<std::string> names;
-  for (const het_tensor_info_t &output : module.outputs())
-    names.push_back(output.name);
-  std::vector<het::hetrun::WrittenOutput> written = het::hetrun::writeOutputs(outputDirectory, names, outputs);
-  std::printf("%s: ran on %s (%s) in %.3f ms\n", path.c_str(), device.name, device.description, milliseconds);
-  for (size_t i = 0; i < outputs.size(); ++i)
+  auto invoke = [&](het::RunReport *report) {
+    try {
+      return session.invoke(inputs, report);
+    } catch (const het::Error &error) {
+      if (error.code() != HET_STATUS_INVALID_ARGUMENT)
+        throw;
+      throw UsageError(std::string(error.what()) + "\nexpected inputs: " + describeInputs(module));
+    }
+  };
+  if (settings.benchmark)
+    for (unsigned i = 0; i < settings.warmup; ++i)
+      invoke(nullptr);
+  std::vector<double> latencies;
+  std::vector<het::Tensor> outputs;
+  het::RunReport report;
+  for (unsigned i = 0; i < (settings.benchmark ? settings.iterations : 1u); ++i) {
+    auto start = std::chrono::steady_clock::now();
+    outputs = invoke(&report);
+    latencies.push_back(
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+  }
+
+  std::vector<het::hetrun::WrittenOutput> written;
+  if (!outputDirectory.empty()) {
+    std::vector<std::string> names;
+    for (const het_tensor_info_t &output : module.outputs())
+      names.push_back(output.name);
+    written = het::hetrun::writeOutputs(outputDirectory, names, outputs);
+  }
+  if (!settings.traceFile.empty())
+    het::hetrun::writeTrace(settings.traceFile, "hetrun " + std::filesystem::path(path).filename().string(), report,
+                            used);
+  het::hetrun::LatencySummary summary = het::hetrun::summarizeLatencies(latencies);
+  if (settings.report == "json") {
+    std::string json = "{\"module\": " + het::tools::jsonString(path) + ", " +
+                       het::hetrun::formatReportJsonMembers(report);
+    if (settings.benchmark)
+      json += ", " + het::hetrun::formatLatencyJsonMembers(summary, settings.warmup);
+    std::printf("%s}\n", json.c_str());
+    return 0;
+  }
+
+  if (settings.benchmark)
+    std::printf("%s: ran on %s: %zu iterations after %u warmup: median %.3f ms, p10 %.3f ms, p90 %.3f ms\n",
+                path.c_str(), describeDevicesUsed(runtime, used).c_str(), summary.iterations, settings.warmup,
+                summary.medianMs, summary.p10Ms, summary.p90Ms);
+  else
+    std::printf("%s: ran on %s in %.3f ms\n", path.c_str(), describeDevicesUsed(runtime, used).c_str(),
+                latencies.front());
+  for (size_t i = 0; i < written.size(); ++i)
     std::printf("  output %s: %s -> %s\n", written[i].name.c_str(), describe(outputs[i].info()).c_str(),
                 (std::filesystem::path(outputDirectory) / written[i].file).c_str());
+  if (settings.report == "text")
+    std::fputs(het::hetrun::formatReportText(report).c_str(), stdout);
   return 0;
 }
 
@@ -135,41 +222,79 @@ int main(int argc, char **argv) {
                "Examples:\n"
                "  hetrun model.hetbin\n"
                "  hetrun model.hetbin --input x=x.npy --output-dir out --device=fpga-sim\n"
-               "  hetrun --list-devices\n",
+               "  hetrun model.hetbin --input x=x.npy --output-dir out --cpu-partitions=2 --placement=auto \\\n"
+               "      --report --trace=trace.json\n"
+               "  hetrun model.hetbin --input x=x.npy --benchmark --iterations 50 --report=json\n"
+               "  hetrun --list-devices --json\n",
                "hetrun"};
   std::string path;
   std::vector<std::string> inputArguments;
   std::string outputDirectory;
-  std::string deviceName = "auto";
+  RunSettings settings;
+  std::string placement = "device";
   unsigned threads = 0;
+  unsigned partitions = 1;
   bool listDevicesFlag = false;
+  bool json = false;
   app.add_option("module", path, "The .hetbin file to load");
   app.add_option("--input", inputArguments,
                  "NAME=FILE: graph input NAME from FILE, a NumPy .npy or an ONNX TensorProto .pb (repeatable)");
   app.add_option("--output-dir", outputDirectory,
                  "Write each output to DIR/<name>.npy and their list to DIR/outputs.json (created if missing)");
-  app.add_option("--device", deviceName, "Where to run: auto (the cpu), cpu or fpga-sim")->capture_default_str();
+  app.add_option("--device", settings.deviceName,
+                 "Where to run every kernel: auto (the cpu), cpu, cpu:N (with --cpu-partitions) or fpga-sim")
+      ->capture_default_str();
+  app.add_option("--placement", placement,
+                 "device: every kernel on --device; auto: each kernel where the cost model says it finishes first")
+      ->check(CLI::IsMember({"device", "auto"}))
+      ->capture_default_str();
+  app.add_option("--pin", settings.pins, "KERNEL=DEVICE: run kernel KERNEL on DEVICE whatever the placement (repeatable)");
   app.add_option("--threads", threads, "Most threads the cpu device uses (default: one per core)")
       ->check(CLI::PositiveNumber);
-  app.add_flag("--list-devices", listDevicesFlag, "List the devices of this machine, with why any is unavailable");
+  app.add_option("--cpu-partitions", partitions,
+                 "Split the cpu into N devices cpu:0..cpu:N-1, each with its share of the threads")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--report", settings.report,
+                 "Print per dispatch its kernel, device, time and bytes moved; --report=json prints one JSON object")
+      ->expected(0, 1)
+      ->check(CLI::IsMember({"", "text", "json"}));
+  app.add_option("--trace", settings.traceFile,
+                 "Write the run as Chrome trace-event JSON (Perfetto, chrome://tracing), one track per device");
+  app.add_flag("--benchmark", settings.benchmark,
+               "Run repeatedly (kernels loaded once) and print the median, p10 and p90 latency");
+  app.add_option("--iterations", settings.iterations, "Measured runs of --benchmark")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  app.add_option("--warmup", settings.warmup, "Unmeasured runs before --benchmark measures")->capture_default_str();
+  app.add_flag("--list-devices", listDevicesFlag,
+               "List the devices of this machine with their capabilities and calibrated speed, or why one is "
+               "unavailable");
+  app.add_flag("--json", json, "With --list-devices: print the list as JSON");
   app.set_version_flag("--version", std::string("hetrun ") + HET_VERSION_STRING);
   CLI11_PARSE(app, argc, argv);
 
   het_runtime_options_t options{};
   options.cpu_threads = threads;
+  options.cpu_partitions = partitions;
+  settings.automaticPlacement = placement == "auto";
+  if (app.count("--report") && settings.report.empty())
+    settings.report = "text";
   try {
+    if (settings.automaticPlacement && app.count("--device"))
+      throw UsageError("--device puts every kernel on one device and --placement=auto lets the cost model choose; "
+                       "give one of them (use --pin KERNEL=DEVICE to fix single kernels)");
     if (listDevicesFlag)
-      return listDevices(options);
+      return listDevices(options, json);
     if (path.empty())
       throw UsageError("a module is required (or --list-devices); run 'hetrun --help'");
     het::Module module = het::Module::loadFile(path);
-    if (inputArguments.empty() && outputDirectory.empty()) {
+    if (inputArguments.empty() && outputDirectory.empty() && !settings.benchmark) {
       printSignature(path, module);
       return 0;
     }
-    if (outputDirectory.empty())
+    if (outputDirectory.empty() && !settings.benchmark)
       throw UsageError("--output-dir is required to run a module");
-    return run(path, module, options, deviceName, inputArguments, outputDirectory);
+    return run(path, module, options, settings, inputArguments, outputDirectory);
   } catch (const std::exception &error) {
     std::fprintf(stderr, "hetrun: error: %s\n", error.what());
     return 1;

@@ -1,7 +1,9 @@
 // The cpu driver: loads ELF_SHARED_OBJECT variants (docs/kernel-abi.md) and spreads their tiles over cores.
 //
 // Device memory is host memory, so buffers are plain aligned allocations and host data is used in place.
-// Launches are synchronous: a launch returns once every tile has run.
+// Launches are synchronous: a launch returns once every tile has run. With --cpu-partitions the host's threads
+// are split between logical devices, each with its own task arena, so two kernels placed on two partitions run
+// side by side instead of competing for one pool of threads.
 #include "drivers/cpu/CpuDevice.h"
 
 #include "api/Status.h"
@@ -38,20 +40,24 @@ private:
 
 class CpuDevice final : public HostMemoryDevice {
 public:
-  explicit CpuDevice(const DeviceOptions &options)
-      : hostLevel_(cpu::hostFeatureLevel()),
-        threads_(options.cpuThreads ? static_cast<int>(options.cpuThreads) : tbb::info::default_concurrency()),
-        arena_(threads_) {
-    info_.name = "cpu";
+  /// `partition` of `partitions` (0 of 1 is the whole host), running on `threads` threads.
+  CpuDevice(unsigned partition, unsigned partitions, int threads)
+      : hostLevel_(cpu::hostFeatureLevel()), threads_(threads), arena_(threads) {
+    info_.name = partitions > 1 ? "cpu:" + std::to_string(partition) : "cpu";
     info_.kind = HET_DEVICE_KIND_CPU;
+    info_.memoryBytes = hostMemoryBytes();
+    info_.variantFormats = {"CPU/ELF_SHARED_OBJECT"};
     int cores = tbb::info::default_concurrency();
+    std::string partOf =
+        partitions > 1 ? "partition " + std::to_string(partition) + " of " + std::to_string(partitions) + ", " : "";
     if (hostLevel_ == 0) {
       info_.reason = "not an x86-64 host: the cpu variants of a .hetbin are x86-64 code";
-      info_.description = std::to_string(cores) + " cores";
+      info_.description = partOf + std::to_string(cores) + " cores";
       return;
     }
     info_.available = true;
-    info_.description = std::to_string(cores) + " cores, " + cpu::featureLevelName(hostLevel_) + ", using " +
+    info_.architecture = cpu::featureLevelName(hostLevel_);
+    info_.description = partOf + std::to_string(cores) + " cores, " + info_.architecture + ", using " +
                         std::to_string(threads_) + (threads_ == 1 ? " thread" : " threads");
   }
 
@@ -121,6 +127,15 @@ public:
 
   het_status_t synchronize() override { return nullptr; }
 
+  het_status_t runHostWork(std::int64_t count,
+                           const std::function<void(std::int64_t, std::int64_t)> &body) override {
+    arena_.execute([&] {
+      tbb::parallel_for(tbb::blocked_range<std::int64_t>(0, count, 1),
+                        [&](const tbb::blocked_range<std::int64_t> &range) { body(range.begin(), range.end()); });
+    });
+    return nullptr;
+  }
+
 private:
   DeviceInfo info_;
   int hostLevel_;
@@ -130,6 +145,16 @@ private:
 
 } // namespace
 
-std::unique_ptr<Device> createCpuDevice(const DeviceOptions &options) { return std::make_unique<CpuDevice>(options); }
+std::vector<std::unique_ptr<Device>> createCpuDevices(const DeviceOptions &options) {
+  unsigned partitions = std::max(1u, options.cpuPartitions);
+  int total = options.cpuThreads ? static_cast<int>(options.cpuThreads) : tbb::info::default_concurrency();
+  std::vector<std::unique_ptr<Device>> devices;
+  // Threads are shared out as evenly as they go; a partition never has fewer than one, even on a small host.
+  for (unsigned partition = 0; partition < partitions; ++partition) {
+    int share = total / static_cast<int>(partitions) + (static_cast<int>(partition) < total % static_cast<int>(partitions));
+    devices.push_back(std::make_unique<CpuDevice>(partition, partitions, std::max(1, share)));
+  }
+  return devices;
+}
 
 } // namespace het::runtime

@@ -6,7 +6,8 @@
 
 namespace het::runtime {
 
-std::unique_ptr<Device> createCpuDevice(const DeviceOptions &options);
+/// One device "cpu", or options.cpuPartitions devices "cpu:0".."cpu:N-1" that split the threads between them.
+std::vector<std::unique_ptr<Device>> createCpuDevices(const DeviceOptions &options);
 
 } // namespace het::runtime
 

@@ -38,6 +38,7 @@ DeviceInfo probeCudaDevice() {
   info.name = "cuda";
   info.kind = HET_DEVICE_KIND_CUDA;
   info.description = "NVIDIA GPUs through the CUDA driver API";
+  info.variantFormats = {"PTX/PTX_TEXT", "PTX/CUBIN"};
   // Kept loaded for the life of the process: unloading the CUDA driver library is not supported by NVIDIA.
   void *library = ::dlopen("libcuda.so.1", RTLD_NOW | RTLD_LOCAL);
   if (!library) {

@@ -34,6 +34,9 @@ public:
     info_.kind = HET_DEVICE_KIND_FPGA_SIM;
     info_.available = true;
     info_.description = "HLS C-simulation on the host, with explicit host-device copies";
+    info_.architecture = "hls-csim";
+    info_.memoryBytes = hostMemoryBytes();
+    info_.variantFormats = {"HLS/HLS_CSIM_SHARED_OBJECT"};
   }
 
   const DeviceInfo &info() const override { return info_; }
@@ -65,6 +68,13 @@ public:
   }
 
   het_status_t synchronize() override { return nullptr; }
+
+  /// A C-simulation is one plain host thread, whatever the card would do in parallel.
+  het_status_t runHostWork(std::int64_t count,
+                           const std::function<void(std::int64_t, std::int64_t)> &body) override {
+    body(0, count);
+    return nullptr;
+  }
 
 private:
   DeviceInfo info_;

@@ -10,6 +10,7 @@ DeviceInfo probeXrtDevice() {
   info.name = "xrt";
   info.kind = HET_DEVICE_KIND_XRT;
   info.description = "Xilinx/AMD FPGA cards through XRT";
+  info.variantFormats = {"HLS/XCLBIN"};
   // The versioned name is what the XRT runtime package installs; the bare one comes with the -dev package.
   void *coreutil = ::dlopen("libxrt_coreutil.so.2", RTLD_NOW | RTLD_LOCAL);
   if (!coreutil)

@@ -12,6 +12,7 @@
 #include <numeric>
 #include <set>
 #include <thread>
+#include <unistd.h>
 
 namespace {
 
@@ -268,6 +269,120 @@ TEST(CppWrapperTest, RunsAndThrowsStatuses) {
     EXPECT_EQ(error.code(), HET_STATUS_INVALID_ARGUMENT);
     EXPECT_THAT(error.what(), HasSubstr("expected 2 input(s) (a: "));
   }
+}
+
+/// A runtime with two cpu partitions whose calibrations go to a temporary cache directory.
+class SessionTest : public ::testing::Test {
+protected:
+  void SetUp() override {
+    cacheDirectory_ = ::testing::TempDir() + "het-session-test-" + std::to_string(getpid());
+    setenv("HET_CACHE_DIR", cacheDirectory_.c_str(), 1);
+    het_runtime_options_t options{};
+    options.cpu_partitions = 2;
+    runtime_ = het::Runtime::create(&options);
+    unsetenv("HET_CACHE_DIR");
+  }
+  void TearDown() override { std::system(("rm -rf '" + cacheDirectory_ + "'").c_str()); }
+
+  static std::vector<het::Tensor> branchInputs() {
+    std::vector<float> x(32), y(32, 0.5f);
+    std::iota(x.begin(), x.end(), 0.0f);
+    return {het::Tensor::create(HET_DTYPE_FLOAT32, {4, 8}, x.data()),
+            het::Tensor::create(HET_DTYPE_FLOAT32, {4, 8}, y.data())};
+  }
+
+  std::string cacheDirectory_;
+  het::Runtime runtime_ = het::Runtime::create();
+};
+
+TEST_F(SessionTest, DescribesTheCapabilitiesOfThePool) {
+  std::vector<het_device_capabilities_t> devices = runtime_.capabilities();
+  ASSERT_EQ(devices.size(), 5u);
+  EXPECT_STREQ(devices[0].name, "cpu:0");
+  EXPECT_STREQ(devices[1].name, "cpu:1");
+  EXPECT_STREQ(devices[0].variant_formats, "CPU/ELF_SHARED_OBJECT");
+  EXPECT_STREQ(devices[0].calibration, "measured");
+  EXPECT_GT(devices[0].peak_gflops, 0);
+  EXPECT_GT(devices[0].bandwidth_gbps, 0);
+  EXPECT_GT(devices[0].memory_bytes, 0u);
+  EXPECT_STREQ(devices[3].calibration, "none");
+  EXPECT_STREQ(devices[3].variant_formats, "PTX/PTX_TEXT,PTX/CUBIN");
+  het_device_capabilities_t capabilities;
+  EXPECT_EQ(take(het_runtime_device_capabilities(runtime_.get(), 9, &capabilities)).code,
+            HET_STATUS_INVALID_ARGUMENT);
+  EXPECT_EQ(take(het_runtime_device_capabilities(nullptr, 0, &capabilities)).code, HET_STATUS_INVALID_ARGUMENT);
+}
+
+TEST_F(SessionTest, PlacesBranchesOnTwoPartitionsAndReportsTheRun) {
+  het::Module module = het::Module::loadFile(modulePath("branches.hetbin"));
+  het_session_options_t options{};
+  options.placement = HET_PLACEMENT_AUTO;
+  het::Session session = het::Session::create(runtime_, module, &options);
+  std::vector<het_dispatch_placement_t> placements = session.placements();
+  ASSERT_EQ(placements.size(), 3u);
+  EXPECT_STREQ(placements[0].kernel, "slow_add");
+  EXPECT_STRNE(placements[0].device, placements[1].device);
+  EXPECT_GT(placements[2].estimated_start_ms, 0);
+
+  het::RunReport report;
+  std::vector<het::Tensor> outputs = session.invoke(branchInputs(), &report);
+  const auto *out = static_cast<const float *>(outputs[0].data());
+  EXPECT_EQ(out[5], 2 * (5.0f + 0.5f));
+  std::vector<het_dispatch_record_t> records = report.dispatches();
+  ASSERT_EQ(records.size(), 3u);
+  EXPECT_STREQ(records[0].device, placements[0].device);
+  EXPECT_LT(records[0].start_ms, records[1].start_ms + records[1].duration_ms);
+  EXPECT_LT(records[1].start_ms, records[0].start_ms + records[0].duration_ms) << "the branches overlap";
+  EXPECT_GT(report.totalMs(), 0);
+
+  // A session runs again without reloading, from several threads at once.
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 3; ++i)
+    threads.emplace_back([&] { EXPECT_EQ(static_cast<const float *>(session.invoke(branchInputs())[0].data())[5], 11.0f); });
+  for (std::thread &thread : threads)
+    thread.join();
+}
+
+TEST_F(SessionTest, PinsKernelsAndRejectsBadPins) {
+  het::Module module = het::Module::loadFile(modulePath("branches.hetbin"));
+  het_kernel_pin_t pins[] = {{"slow_add", "fpga-sim"}};
+  het_session_options_t options{};
+  options.device = "cpu:1";
+  options.pins = pins;
+  options.pin_count = 1;
+  het::Session session = het::Session::create(runtime_, module, &options);
+  std::vector<het_dispatch_placement_t> placements = session.placements();
+  EXPECT_STREQ(placements[0].device, "fpga-sim");
+  EXPECT_STREQ(placements[2].device, "cpu:1");
+  EXPECT_EQ(static_cast<const float *>(session.invoke(branchInputs())[0].data())[5], 11.0f);
+
+  het_session_t *raw = nullptr;
+  pins[0] = {"add", "fpga-sim"};
+  het::test::StatusResult result = take(het_session_create(runtime_.get(), module.get(), &options, &raw));
+  EXPECT_EQ(result.code, HET_STATUS_UNSUPPORTED);
+  EXPECT_THAT(result.message, HasSubstr("kernel 'add' has no variant for device 'fpga-sim'"));
+  EXPECT_EQ(raw, nullptr);
+  pins[0] = {"add", "tpu"};
+  EXPECT_EQ(take(het_session_create(runtime_.get(), module.get(), &options, &raw)).code, HET_STATUS_NOT_FOUND);
+  options.pins = nullptr;
+  EXPECT_EQ(take(het_session_create(runtime_.get(), module.get(), &options, &raw)).code, HET_STATUS_INVALID_ARGUMENT);
+  EXPECT_EQ(take(het_session_create(nullptr, module.get(), nullptr, &raw)).code, HET_STATUS_INVALID_ARGUMENT);
+}
+
+TEST_F(SessionTest, DefaultsToTheFirstCpuPartitionAndChecksInvokeArguments) {
+  het::Module module = het::Module::loadFile(modulePath("add-scale.hetbin"));
+  het_session_t *session = nullptr;
+  HET_ASSERT_OK(het_session_create(runtime_.get(), module.get(), nullptr, &session));
+  het_dispatch_placement_t placement;
+  HET_EXPECT_OK(het_session_dispatch_placement(session, 1, &placement));
+  EXPECT_STREQ(placement.device, "cpu:0");
+  EXPECT_EQ(take(het_session_dispatch_placement(session, 2, &placement)).code, HET_STATUS_INVALID_ARGUMENT);
+  het_tensor_t *outputs[1] = {};
+  het_run_report_t *report = reinterpret_cast<het_run_report_t *>(&placement);
+  EXPECT_EQ(take(het_session_invoke(session, nullptr, 0, outputs, 1, &report)).code, HET_STATUS_INVALID_ARGUMENT);
+  EXPECT_EQ(report, nullptr) << "no report from a failed run";
+  het_session_release(session);
+  EXPECT_EQ(het_run_report_dispatch_count(nullptr), 0u);
 }
 
 } // namespace

@@ -169,6 +169,44 @@ TEST(DeviceRegistryTest, ListsEveryDriverInOrder) {
   }
 }
 
+TEST(DeviceRegistryTest, SplitsTheCpuIntoPartitions) {
+  DeviceOptions options;
+  options.cpuPartitions = 3;
+  options.cpuThreads = 4;
+  std::vector<std::unique_ptr<Device>> devices = createDevices(options);
+  ASSERT_EQ(devices.size(), 6u);
+  std::vector<std::string> descriptions;
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(devices[i]->info().name, "cpu:" + std::to_string(i));
+    EXPECT_TRUE(devices[i]->sharesHostMemory());
+    descriptions.push_back(devices[i]->info().description);
+  }
+  EXPECT_THAT(descriptions[0], ::testing::StartsWith("partition 0 of 3, "));
+  EXPECT_THAT(descriptions[0], ::testing::EndsWith("using 2 threads")) << "4 threads: 2, 1, 1";
+  EXPECT_THAT(descriptions[2], ::testing::EndsWith("using 1 thread"));
+  EXPECT_EQ(devices[3]->info().name, "fpga-sim");
+
+  options.cpuThreads = 1;
+  for (auto &device : createDevices(options))
+    if (device->info().kind == HET_DEVICE_KIND_CPU)
+      EXPECT_THAT(device->info().description, ::testing::EndsWith("using 1 thread")) << "never fewer than one";
+}
+
+TEST(DeviceRegistryTest, RunsHostWorkOnTheDevicesThreads) {
+  DeviceOptions options;
+  options.cpuThreads = 1;
+  std::vector<std::unique_ptr<Device>> devices = createDevices(options);
+  for (int i : {0, 1}) {
+    std::vector<int> seen(100, 0);
+    HET_EXPECT_OK(devices[i]->runHostWork(100, [&](std::int64_t begin, std::int64_t end) {
+      for (std::int64_t j = begin; j < end; ++j)
+        ++seen[j];
+    }));
+    EXPECT_EQ(seen, std::vector<int>(100, 1)) << devices[i]->info().name;
+  }
+  EXPECT_EQ(take(devices[2]->runHostWork(1, [](std::int64_t, std::int64_t) {})).code, HET_STATUS_UNSUPPORTED);
+}
+
 TEST(DeviceRegistryTest, SaysWhyCudaIsMissing) {
   void *libcuda = ::dlopen("libcuda.so.1", RTLD_NOW | RTLD_LOCAL);
   if (libcuda)

@@ -39,3 +39,10 @@ void het_test_thread_ids(void **buffers, int64_t tileBegin, int64_t tileEnd) {
   for (int64_t tile = tileBegin; tile < tileEnd; ++tile)
     ids[tile] = gettid();
 }
+
+/* sum = x + y after sleeping 20 ms, one tile: long enough that two launches on different devices visibly overlap
+ * in time, without using a core while it waits. */
+void het_test_slow_add(void **buffers, int64_t tileBegin, int64_t tileEnd) {
+  usleep(20000);
+  het_test_add(buffers, 0, tileEnd > tileBegin ? kRows : 0);
+}
