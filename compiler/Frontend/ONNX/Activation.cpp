@@ -1,9 +1,10 @@
 // ONNX activations: the pointwise family (Relu, LeakyRelu, Sigmoid, HardSigmoid, Tanh, ...), PRelu, Clip, and
-// Softmax / LogSoftmax.
+// Softmax / LogSoftmax, Hardmax.
 #include "ConverterRegistry.h"
 #include "LinalgEmitter.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 
 using namespace mlir;
@@ -144,22 +145,30 @@ LogicalResult convertSoftmax(NodeContext &ctx) {
   SmallVector<int64_t> dims = {*axis};
   if (legacy)
     dims = llvm::to_vector(llvm::seq<int64_t>(*axis, x.rank()));
-  ImplicitLocOpBuilder &b = ctx.builder();
-  MLIRContext *context = ctx.context();
-  Type elementType = x.type().getElementType();
-  Value maximum = buildReduction(b, x.value, dims, extremeConstant(b, b.getLoc(), x.dtype, /*largest=*/false),
-                                 [](OpBuilder &nested, Location loc, ValueRange args) -> Value {
-                                   return arith::MaximumFOp::create(nested, loc, args[0], args[1]);
-                                 });
-  AffineMap identity = AffineMap::getMultiDimIdentityMap(x.rank(), context);
-  AffineMap reduced = reducedDimsMap(x.rank(), dims, context);
-  SmallVector<utils::IteratorType> parallel(x.rank(), utils::IteratorType::parallel);
+  bool logarithm = ctx.opType() == "LogSoftmax";
+  ctx.setOutput(0, {buildSoftmax(ctx.builder(), x.value, dims, logarithm), x.dtype});
+  return success();
+}
+
+Value buildSoftmax(ImplicitLocOpBuilder &b, Value x, ArrayRef<int64_t> dims, bool logarithm) {
+  auto type = cast<RankedTensorType>(x.getType());
+  MLIRContext *context = b.getContext();
+  Type elementType = type.getElementType();
+  int64_t rank = type.getRank();
+  Value lowest = arith::ConstantOp::create(
+      b, FloatAttr::get(elementType, APFloat::getInf(cast<FloatType>(elementType).getFloatSemantics(), true)));
+  Value maximum = buildReduction(b, x, dims, lowest, [](OpBuilder &nested, Location loc, ValueRange args) -> Value {
+    return arith::MaximumFOp::create(nested, loc, args[0], args[1]);
+  });
+  AffineMap identity = AffineMap::getMultiDimIdentityMap(rank, context);
+  AffineMap reduced = reducedDimsMap(rank, dims, context);
+  SmallVector<utils::IteratorType> parallel(rank, utils::IteratorType::parallel);
   Value shifted =
-      buildGeneric(b, {x.value, maximum}, emptyTensor(b, x.shape(), elementType), {identity, reduced, identity},
+      buildGeneric(b, {x, maximum}, emptyTensor(b, type.getShape(), elementType), {identity, reduced, identity},
                    parallel, [](OpBuilder &nested, Location loc, ValueRange args) -> Value {
                      return arith::SubFOp::create(nested, loc, args[0], args[1]);
                    });
-  Value exponentials = buildElementwise(b, {shifted}, x.shape(), elementType,
+  Value exponentials = buildElementwise(b, {shifted}, type.getShape(), elementType,
                                         [](OpBuilder &nested, Location loc, ValueRange args) -> Value {
                                           return math::ExpOp::create(nested, loc, args[0]);
                                         });
@@ -167,14 +176,58 @@ LogicalResult convertSoftmax(NodeContext &ctx) {
                              [](OpBuilder &nested, Location loc, ValueRange args) -> Value {
                                return arith::AddFOp::create(nested, loc, args[0], args[1]);
                              });
-  bool logarithm = ctx.opType() == "LogSoftmax";
   Value result = buildGeneric(
-      b, {logarithm ? shifted : exponentials, sum}, emptyTensor(b, x.shape(), elementType),
+      b, {logarithm ? shifted : exponentials, sum}, emptyTensor(b, type.getShape(), elementType),
       {identity, reduced, identity}, parallel, [&](OpBuilder &nested, Location loc, ValueRange args) -> Value {
         if (logarithm)
           return arith::SubFOp::create(nested, loc, args[0], math::LogOp::create(nested, loc, args[1]));
         return arith::DivFOp::create(nested, loc, args[0], args[1]);
       });
+  return result;
+}
+
+LogicalResult convertHardmax(NodeContext &ctx) {
+  if (failed(ctx.requireDType(0, kFloatDTypes)))
+    return failure();
+  OnnxValue x = ctx.input(0);
+  FailureOr<int64_t> axis = ctx.normalizeAxis(ctx.intAttribute("axis", -1), x.rank(), "axis");
+  if (failed(axis))
+    return failure();
+  int64_t rank = x.rank(), dim = *axis;
+  ImplicitLocOpBuilder &b = ctx.builder();
+  MLIRContext *context = ctx.context();
+  Value maximum = buildReduction(b, x.value, {dim}, extremeConstant(b, b.getLoc(), x.dtype, /*largest=*/false),
+                                 [](OpBuilder &nested, Location loc, ValueRange args) -> Value {
+                                   return arith::MaximumFOp::create(nested, loc, args[0], args[1]);
+                                 });
+  // The first position along the axis that holds the maximum; ties go to the lowest index, as in ONNX.
+  AffineMap identity = AffineMap::getMultiDimIdentityMap(rank, context);
+  AffineMap reduced = reducedDimsMap(rank, {dim}, context);
+  SmallVector<int64_t> reducedShape(x.shape());
+  reducedShape.erase(reducedShape.begin() + dim);
+  SmallVector<utils::IteratorType> iterators(rank, utils::IteratorType::parallel);
+  iterators[dim] = utils::IteratorType::reduction;
+  Value first = buildGeneric(
+      b, {x.value, maximum},
+      filledTensor(b, reducedShape, scalarConstant(b, b.getLoc(), b.getI64Type(), x.shape()[dim])),
+      {identity, reduced, reduced}, iterators, [&](OpBuilder &nested, Location loc, ValueRange args) -> Value {
+        Value isMax = arith::CmpFOp::create(nested, loc, arith::CmpFPredicate::OEQ, args[0], args[1]);
+        Value index =
+            arith::IndexCastOp::create(nested, loc, nested.getI64Type(), linalg::IndexOp::create(nested, loc, dim));
+        Value here = arith::MinSIOp::create(nested, loc, index, args[2]);
+        return arith::SelectOp::create(nested, loc, isMax, here, args[2]);
+      });
+  SmallVector<utils::IteratorType> parallel(rank, utils::IteratorType::parallel);
+  Type elementType = x.type().getElementType();
+  Value result =
+      buildGeneric(b, {first}, emptyTensor(b, x.shape(), elementType), {reduced, identity}, parallel,
+                   [&](OpBuilder &nested, Location loc, ValueRange args) -> Value {
+                     Value index = arith::IndexCastOp::create(nested, loc, nested.getI64Type(),
+                                                              linalg::IndexOp::create(nested, loc, dim));
+                     Value isFirst = arith::CmpIOp::create(nested, loc, arith::CmpIPredicate::eq, index, args[0]);
+                     return arith::SelectOp::create(nested, loc, isFirst, scalarConstant(nested, loc, elementType, 1),
+                                                    scalarConstant(nested, loc, elementType, 0));
+                   });
   ctx.setOutput(0, {result, x.dtype});
   return success();
 }

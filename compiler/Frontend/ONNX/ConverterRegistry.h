@@ -108,6 +108,8 @@ public:
 
 private:
   const onnx::AttributeProto *findAttribute(llvm::StringRef name) const;
+  /// The ONNX name of a graph input `value` is computed from, to suggest binding it with --input-constant.
+  std::optional<std::string> firstGraphInputOf(mlir::Value value) const;
 
   const onnx::NodeProto &node;
   std::string displayName;
@@ -157,6 +159,7 @@ mlir::LogicalResult convertActivation(NodeContext &ctx);
 mlir::LogicalResult convertPRelu(NodeContext &ctx);
 mlir::LogicalResult convertClip(NodeContext &ctx);
 mlir::LogicalResult convertSoftmax(NodeContext &ctx);
+mlir::LogicalResult convertHardmax(NodeContext &ctx);
 
 // MatMul.cpp
 mlir::LogicalResult convertMatMul(NodeContext &ctx);
@@ -193,14 +196,20 @@ mlir::LogicalResult convertExpand(NodeContext &ctx);
 mlir::LogicalResult convertTile(NodeContext &ctx);
 mlir::LogicalResult convertSplit(NodeContext &ctx);
 mlir::LogicalResult convertGatherElements(NodeContext &ctx);
+mlir::LogicalResult convertGatherND(NodeContext &ctx);
 mlir::LogicalResult convertSpaceDepth(NodeContext &ctx); // DepthToSpace SpaceToDepth
 mlir::LogicalResult convertPad(NodeContext &ctx);
+
+// Loss.cpp
+mlir::LogicalResult convertNegativeLogLikelihoodLoss(NodeContext &ctx);
+mlir::LogicalResult convertSoftmaxCrossEntropyLoss(NodeContext &ctx);
 
 // TensorCreation.cpp
 mlir::LogicalResult convertConstant(NodeContext &ctx);
 mlir::LogicalResult convertConstantOfShape(NodeContext &ctx);
 mlir::LogicalResult convertRange(NodeContext &ctx);
 mlir::LogicalResult convertEyeLike(NodeContext &ctx);
+mlir::LogicalResult convertOneHot(NodeContext &ctx);
 
 } // namespace het::frontend
 

@@ -47,6 +47,9 @@ mlir::FailureOr<llvm::SmallVector<int64_t>> broadcastInputs(NodeContext &ctx, ll
 mlir::LogicalResult emitBroadcastNode(NodeContext &ctx, llvm::ArrayRef<OnnxValue> inputs, int32_t resultDType,
                                       ScalarBody body);
 
+/// Softmax (or, with `logarithm`, LogSoftmax) of float tensor `x` over `dims`, max-shifted for stability.
+mlir::Value buildSoftmax(mlir::ImplicitLocOpBuilder &b, mlir::Value x, llvm::ArrayRef<int64_t> dims, bool logarithm);
+
 /// Where a sliding window (Conv, pooling) reads its input along the spatial dims.
 struct WindowGeometry {
   llvm::SmallVector<int64_t> kernel, strides, dilations;

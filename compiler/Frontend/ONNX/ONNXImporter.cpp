@@ -2,6 +2,7 @@
 // converter table into func.func @main.
 #include "ONNXImporter.h"
 
+#include "ConstantFolding.h"
 #include "ConverterRegistry.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -11,6 +12,8 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/Verifier.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -450,8 +453,18 @@ LogicalResult Importer::convertNode(const onnx::NodeProto &node, size_t index, O
   for (const std::string &input : node.input())
     if (!input.empty() && !table.values.count(input))
       return ctx.emitError() << "input '" << input << "' is not defined before this node";
+  Block *block = builder.getInsertionBlock();
+  Operation *last = block->empty() ? nullptr : &block->back();
   if (failed(entry->convert(ctx)))
     return failure();
+  Operation *first = last ? last->getNextNode() : (block->empty() ? nullptr : &block->front());
+  DenseMap<Value, Value> folded = foldConstantOps(first);
+  for (const std::string &output : node.output()) {
+    auto it = table.values.find(output);
+    if (it != table.values.end())
+      if (Value replacement = folded.lookup(it->second.value))
+        it->second.value = replacement;
+  }
   for (auto [i, output] : llvm::enumerate(node.output())) {
     if (output.empty())
       continue;
@@ -524,6 +537,10 @@ OwningOpRef<ModuleOp> Importer::run() {
     resultTypes.push_back(it->second.value.getType());
   }
   func::ReturnOp::create(builder, fileLoc, results);
+  // Folding leaves the ops it replaced, and what fed only them, without uses.
+  for (Operation &op : llvm::make_early_inc_range(llvm::reverse(*body)))
+    if (isOpTriviallyDead(&op))
+      op.erase();
   func.setType(builder.getFunctionType(argTypes, resultTypes));
   for (auto [i, output] : llvm::enumerate(graph.output())) {
     func.setResultAttr(i, "het.name", builder.getStringAttr(output.name()));
@@ -573,11 +590,33 @@ FailureOr<DenseElementsAttr> NodeContext::constantInput(unsigned index, StringRe
     if (auto dense = dyn_cast<DenseElementsAttr>(constant.getValue()))
       return dense;
   auto diagnostic = emitError() << "input " << index << " (" << what << ") must be a constant: an initializer or "
-                                << "the output of a Constant or Shape node";
-  if (isa<BlockArgument>(input(index).value))
-    diagnostic << "; graph input '" << node.input(index) << "' can be bound at compile time with --input-constant "
-               << node.input(index) << "=FILE.pb";
+                                << "computed from constants only (Constant, Shape, and arithmetic on them)";
+  if (std::optional<std::string> graphInput = firstGraphInputOf(input(index).value))
+    diagnostic << "; graph input '" << *graphInput << "'"
+               << (*graphInput == node.input(index) ? "" : ", which it depends on,")
+               << " can be bound at compile time with --input-constant " << *graphInput << "=FILE.pb";
   return diagnostic;
+}
+
+std::optional<std::string> NodeContext::firstGraphInputOf(Value value) const {
+  SmallVector<Value> worklist = {value};
+  llvm::DenseSet<Value> seen;
+  while (!worklist.empty()) {
+    Value current = worklist.pop_back_val();
+    if (!seen.insert(current).second)
+      continue;
+    if (auto arg = dyn_cast<BlockArgument>(current)) {
+      if (!isa<func::FuncOp>(arg.getOwner()->getParentOp()))
+        continue;
+      for (const auto &entry : values.values)
+        if (entry.getValue().value == current)
+          return entry.getKey().str();
+      continue;
+    }
+    // Operands of nested ops count too: a linalg body reads tensors captured from outside.
+    current.getDefiningOp()->walk([&](Operation *op) { llvm::append_range(worklist, op->getOperands()); });
+  }
+  return std::nullopt;
 }
 
 FailureOr<SmallVector<int64_t>> NodeContext::constantIntsInput(unsigned index, StringRef what) {

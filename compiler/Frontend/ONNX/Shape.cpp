@@ -1,6 +1,6 @@
 // ONNX data-movement ops: Reshape, Flatten, Transpose, Concat, Split, Slice, Squeeze, Unsqueeze, Gather,
-// GatherElements, Shape, Size, Expand, Tile, Pad, DepthToSpace and SpaceToDepth. Shape computations on constants fold,
-// so Shape -> Gather -> Concat -> Reshape chains give static shapes.
+// GatherElements, GatherND, Shape, Size, Expand, Tile, Pad, DepthToSpace and SpaceToDepth. Shape computations on
+// constants fold, so Shape -> Gather -> Concat -> Reshape chains give static shapes.
 #include "ConverterRegistry.h"
 #include "LinalgEmitter.h"
 
@@ -55,6 +55,14 @@ Value copyThroughMap(ImplicitLocOpBuilder &b, Value value, AffineMap inputMap, A
   SmallVector<utils::IteratorType> iterators(shape.size(), utils::IteratorType::parallel);
   return buildGeneric(b, {value}, emptyTensor(b, shape, type.getElementType()), maps, iterators,
                       [](OpBuilder &, Location, ValueRange args) { return args[0]; });
+}
+
+/// An index-typed gather index with ONNX's negative indices (counting back from `size`) made non-negative.
+Value wrapNegativeIndex(OpBuilder &b, Location loc, Value index, int64_t size) {
+  Value negative =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, index, arith::ConstantIndexOp::create(b, loc, 0));
+  Value wrapped = arith::AddIOp::create(b, loc, index, arith::ConstantIndexOp::create(b, loc, size));
+  return arith::SelectOp::create(b, loc, negative, wrapped, index);
 }
 
 int64_t product(ArrayRef<int64_t> dims) {
@@ -377,11 +385,8 @@ LogicalResult convertGather(NodeContext &ctx) {
   Value result = buildGeneric(
       b, {indices.value}, emptyTensor(b, shape, resultType.getElementType()), maps, iterators,
       [&](OpBuilder &nested, Location loc, ValueRange args) -> Value {
-        Value index = arith::IndexCastOp::create(nested, loc, nested.getIndexType(), args[0]);
-        Value size = arith::ConstantIndexOp::create(nested, loc, axisSize);
-        Value zero = arith::ConstantIndexOp::create(nested, loc, 0);
-        Value negative = arith::CmpIOp::create(nested, loc, arith::CmpIPredicate::slt, index, zero);
-        index = arith::SelectOp::create(nested, loc, negative, arith::AddIOp::create(nested, loc, index, size), index);
+        Value index = wrapNegativeIndex(
+            nested, loc, arith::IndexCastOp::create(nested, loc, nested.getIndexType(), args[0]), axisSize);
         SmallVector<Value> coords;
         for (int64_t dim = 0; dim < dataRank; ++dim) {
           if (dim == gatherAxis)
@@ -590,17 +595,58 @@ LogicalResult convertGatherElements(NodeContext &ctx) {
   Value result = buildElementwise(
       b, {indices.value}, indices.shape(), data.type().getElementType(),
       [&](OpBuilder &nested, Location loc, ValueRange args) -> Value {
-        Value index = arith::IndexCastOp::create(nested, loc, nested.getIndexType(), args[0]);
-        Value zero = arith::ConstantIndexOp::create(nested, loc, 0);
-        Value negative = arith::CmpIOp::create(nested, loc, arith::CmpIPredicate::slt, index, zero);
-        Value wrapped =
-            arith::AddIOp::create(nested, loc, index, arith::ConstantIndexOp::create(nested, loc, axisSize));
-        index = arith::SelectOp::create(nested, loc, negative, wrapped, index);
+        Value index = wrapNegativeIndex(
+            nested, loc, arith::IndexCastOp::create(nested, loc, nested.getIndexType(), args[0]), axisSize);
         SmallVector<Value> coords;
         for (int64_t dim = 0; dim < rank; ++dim)
           coords.push_back(dim == gatherAxis ? index : Value(linalg::IndexOp::create(nested, loc, dim)));
         return tensor::ExtractOp::create(nested, loc, source, coords);
       });
+  ctx.setOutput(0, {result, data.dtype});
+  return success();
+}
+
+LogicalResult convertGatherND(NodeContext &ctx) {
+  OnnxValue data = ctx.input(0), indices = ctx.input(1);
+  if (failed(ctx.requireDType(1, {kInt64})))
+    return failure();
+  int64_t batchDims = ctx.intAttribute("batch_dims", 0), dataRank = data.rank(), indexRank = indices.rank();
+  if (indexRank < 1 || batchDims < 0 || batchDims >= std::min(dataRank, indexRank))
+    return ctx.emitError() << "batch_dims " << batchDims << " must be below the ranks of data (" << dataRank
+                           << ") and indices (" << indexRank << "), which must be 1 or more";
+  if (data.shape().take_front(batchDims) != indices.shape().take_front(batchDims))
+    return ctx.emitError() << "data and indices must agree in the leading batch_dims dims";
+  int64_t depth = indices.shape().back();
+  if (depth < 1 || batchDims + depth > dataRank)
+    return ctx.emitError() << "the last dim of indices (" << depth << ") must be between 1 and the rank of data "
+                           << "minus batch_dims (" << dataRank - batchDims << ")";
+  // Result coords: the leading indices dims (batch dims first), then the data dims the tuples do not address.
+  SmallVector<int64_t> shape(indices.shape().drop_back());
+  llvm::append_range(shape, data.shape().drop_front(batchDims + depth));
+  int64_t rank = shape.size(), leading = indexRank - 1;
+  ImplicitLocOpBuilder &b = ctx.builder();
+  MLIRContext *context = ctx.context();
+  SmallVector<utils::IteratorType> iterators(rank, utils::IteratorType::parallel);
+  Value source = data.value, tuples = indices.value;
+  ArrayRef<int64_t> dataShape = data.shape();
+  Value result = buildGeneric(b, {}, emptyTensor(b, shape, data.type().getElementType()),
+                              {AffineMap::getMultiDimIdentityMap(rank, context)}, iterators,
+                              [&](OpBuilder &nested, Location loc, ValueRange) -> Value {
+                                SmallVector<Value> tupleCoords, coords;
+                                for (int64_t dim = 0; dim < leading; ++dim)
+                                  tupleCoords.push_back(linalg::IndexOp::create(nested, loc, dim));
+                                coords.append(tupleCoords.begin(), tupleCoords.begin() + batchDims);
+                                tupleCoords.push_back(nullptr);
+                                for (int64_t j = 0; j < depth; ++j) {
+                                  tupleCoords.back() = arith::ConstantIndexOp::create(nested, loc, j);
+                                  Value index = tensor::ExtractOp::create(nested, loc, tuples, tupleCoords);
+                                  index = arith::IndexCastOp::create(nested, loc, nested.getIndexType(), index);
+                                  coords.push_back(wrapNegativeIndex(nested, loc, index, dataShape[batchDims + j]));
+                                }
+                                for (int64_t dim = leading; dim < rank; ++dim)
+                                  coords.push_back(linalg::IndexOp::create(nested, loc, dim));
+                                return tensor::ExtractOp::create(nested, loc, source, coords);
+                              });
   ctx.setOutput(0, {result, data.dtype});
   return success();
 }

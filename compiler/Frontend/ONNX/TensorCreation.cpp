@@ -1,9 +1,10 @@
-// ONNX ops that create tensors from attributes and constant inputs: Constant, ConstantOfShape, Range and EyeLike.
-// Their values are known at compile time, so each becomes an arith.constant.
+// ONNX ops that create tensors from attributes and constant inputs: Constant, ConstantOfShape, Range and EyeLike,
+// whose values are known at compile time, so each becomes an arith.constant; and OneHot, which expands indices.
 #include "ConverterRegistry.h"
 #include "LinalgEmitter.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 
 #include <cmath>
 
@@ -24,6 +25,23 @@ Attribute elementAttribute(Type elementType, double value) {
   if (elementType.isInteger(1))
     return IntegerAttr::get(elementType, value != 0);
   return IntegerAttr::get(elementType, static_cast<int64_t>(value));
+}
+
+/// The one element of constant input `index` as a double, or an error naming it `what`.
+FailureOr<double> constantScalarInput(NodeContext &ctx, unsigned index, StringRef what) {
+  FailureOr<DenseElementsAttr> value = ctx.constantInput(index, what);
+  if (failed(value))
+    return failure();
+  if (value->getNumElements() != 1)
+    return ctx.emitError() << "input " << index << " (" << what << ") must hold one element";
+  Attribute element = *value->getValues<Attribute>().begin();
+  if (auto floatElement = dyn_cast<FloatAttr>(element))
+    return floatElement.getValueAsDouble();
+  APInt integer = cast<IntegerAttr>(element).getValue();
+  // Two returns, not one conditional: a common uint64_t type would turn negative values huge.
+  if (isUnsignedDType(ctx.input(index).dtype))
+    return static_cast<double>(integer.getZExtValue());
+  return static_cast<double>(integer.getSExtValue());
 }
 
 } // namespace
@@ -91,14 +109,10 @@ LogicalResult convertRange(NodeContext &ctx) {
   double bounds[3];
   const char *names[] = {"start", "limit", "delta"};
   for (unsigned i = 0; i < 3; ++i) {
-    FailureOr<DenseElementsAttr> value = ctx.constantInput(i, names[i]);
-    if (failed(value))
+    FailureOr<double> bound = constantScalarInput(ctx, i, names[i]);
+    if (failed(bound))
       return failure();
-    if (value->getNumElements() != 1)
-      return ctx.emitError() << "input " << i << " (" << names[i] << ") must be a scalar";
-    Attribute element = *value->getValues<Attribute>().begin();
-    bounds[i] = isa<FloatAttr>(element) ? cast<FloatAttr>(element).getValueAsDouble()
-                                        : static_cast<double>(cast<IntegerAttr>(element).getInt());
+    bounds[i] = *bound;
   }
   if (bounds[2] == 0)
     return ctx.emitError() << "delta must not be 0";
@@ -126,6 +140,55 @@ LogicalResult convertEyeLike(NodeContext &ctx) {
     for (int64_t j = 0; j < columns; ++j)
       values.push_back(elementAttribute(elementType, j - i == diagonal ? 1 : 0));
   setConstantOutput(ctx, 0, DenseElementsAttr::get(RankedTensorType::get({rows, columns}, elementType), values), dtype);
+  return success();
+}
+
+LogicalResult convertOneHot(NodeContext &ctx) {
+  OnnxValue indices = ctx.input(0), values = ctx.input(2);
+  if (failed(ctx.requireDType(0, {kFloat, kDouble, kInt8, kInt16, kInt32, kInt64, kUInt8, kUInt16, kUInt32, kUInt64})))
+    return failure();
+  FailureOr<double> depthValue = constantScalarInput(ctx, 1, "depth");
+  if (failed(depthValue))
+    return failure();
+  auto depth = static_cast<int64_t>(*depthValue);
+  if (depth <= 0)
+    return ctx.emitError() << "depth must be positive, got " << depth;
+  if (values.shape() != ArrayRef<int64_t>{2})
+    return ctx.emitError() << "input 2 (values) must hold two elements: [off_value, on_value]";
+  FailureOr<int64_t> axis = ctx.normalizeAxis(ctx.intAttribute("axis", -1), indices.rank() + 1, "axis");
+  if (failed(axis))
+    return failure();
+  int64_t rank = indices.rank() + 1, dim = *axis;
+  SmallVector<int64_t> shape(indices.shape());
+  shape.insert(shape.begin() + dim, depth);
+  ImplicitLocOpBuilder &b = ctx.builder();
+  MLIRContext *context = ctx.context();
+  SmallVector<AffineExpr> indexExprs;
+  for (int64_t d = 0; d < rank; ++d)
+    if (d != dim)
+      indexExprs.push_back(getAffineDimExpr(d, context));
+  auto valueMap = [&](int64_t position) {
+    return AffineMap::get(rank, 0, {getAffineConstantExpr(position, context)}, context);
+  };
+  AffineMap maps[] = {AffineMap::get(rank, 0, indexExprs, context), valueMap(0), valueMap(1),
+                      AffineMap::getMultiDimIdentityMap(rank, context)};
+  SmallVector<utils::IteratorType> iterators(rank, utils::IteratorType::parallel);
+  int32_t indexDType = indices.dtype;
+  // Negative indices count back from depth; any index outside -depth..depth-1 matches no position.
+  Value result = buildGeneric(
+      b, {indices.value, values.value, values.value}, emptyTensor(b, shape, values.type().getElementType()), maps,
+      iterators, [&](OpBuilder &nested, Location loc, ValueRange args) -> Value {
+        Value index = castScalar(nested, loc, args[0], indexDType, kInt64);
+        Value negative = arith::CmpIOp::create(nested, loc, arith::CmpIPredicate::slt, index,
+                                               scalarConstant(nested, loc, nested.getI64Type(), 0));
+        Value wrapped = arith::AddIOp::create(nested, loc, index, scalarConstant(nested, loc, index.getType(), depth));
+        index = arith::SelectOp::create(nested, loc, negative, wrapped, index);
+        Value position =
+            arith::IndexCastOp::create(nested, loc, nested.getI64Type(), linalg::IndexOp::create(nested, loc, dim));
+        Value hit = arith::CmpIOp::create(nested, loc, arith::CmpIPredicate::eq, index, position);
+        return arith::SelectOp::create(nested, loc, hit, args[2], args[1]);
+      });
+  ctx.setOutput(0, {result, values.dtype});
   return success();
 }
 
