@@ -128,7 +128,12 @@ hb::ImageFormat convertFormat(ImageFormat format) {
   llvm_unreachable("unknown image format");
 }
 
-LogicalResult convertExecutable(ExecutableOp executable, format::HetbinWriter &writer, hb::Kernel &kernel) {
+/// Image bytes -> the Image section that holds them. The keys point into the variants' image attributes, which the
+/// MLIR context keeps alive for the whole serialization.
+using ImageSections = llvm::DenseMap<StringRef, uint32_t>;
+
+LogicalResult convertExecutable(ExecutableOp executable, format::HetbinWriter &writer, ImageSections &imageSections,
+                                hb::Kernel &kernel) {
   kernel.set_name(executable.getSymName().str());
   FunctionType signature = executable.getFunctionType();
   auto addBindings = [&](TypeRange types, hb::Access access, StringRef prefix) -> LogicalResult {
@@ -144,6 +149,22 @@ LogicalResult convertExecutable(ExecutableOp executable, format::HetbinWriter &w
   if (failed(addBindings(signature.getInputs(), hb::READ, "in")) ||
       failed(addBindings(signature.getResults(), hb::WRITE, "out")))
     return failure();
+  // Frontends that know their kernels' parameter names (C++ kernels) record them, and which results the kernel
+  // also reads (het::inout), for the runtime's kernel launches.
+  if (auto names = executable->getAttrOfType<ArrayAttr>("het.binding_names")) {
+    if (names.size() != static_cast<size_t>(kernel.bindings_size()))
+      return executable.emitError() << "het.binding_names has " << names.size() << " names for "
+                                    << kernel.bindings_size() << " bindings";
+    for (auto [index, name] : llvm::enumerate(names.getAsValueRange<StringAttr>()))
+      kernel.mutable_bindings(static_cast<int>(index))->set_name(name.str());
+  }
+  if (auto readWrite = executable->getAttrOfType<DenseI64ArrayAttr>("het.read_write_results"))
+    for (int64_t result : readWrite.asArrayRef()) {
+      if (result < 0 || result >= static_cast<int64_t>(signature.getNumResults()))
+        return executable.emitError() << "het.read_write_results names result " << result << " of "
+                                      << signature.getNumResults();
+      kernel.mutable_bindings(static_cast<int>(signature.getNumInputs() + result))->set_access(hb::READ_WRITE);
+    }
   if (CostAttr cost = executable.getCostAttr()) {
     kernel.mutable_cost()->set_flops(cost.getFlops());
     kernel.mutable_cost()->set_bytes_read(cost.getBytesRead());
@@ -163,8 +184,14 @@ LogicalResult convertExecutable(ExecutableOp executable, format::HetbinWriter &w
       out.mutable_launch()->add_grid(size);
     for (int64_t size : variant.getBlock().value_or(ArrayRef<int64_t>{}))
       out.mutable_launch()->add_block(size);
-    auto *begin = reinterpret_cast<const std::byte *>(image->data());
-    out.set_image_section(writer.addSection(format::SectionKind::Image, {begin, image->size()}));
+    // Identical images are stored once: every kernel of a linked design has an xclbin variant holding the same
+    // xclbin, and the format lets several variants refer to one section.
+    auto [section, inserted] = imageSections.try_emplace(*image, 0);
+    if (inserted) {
+      auto *begin = reinterpret_cast<const std::byte *>(image->data());
+      section->second = writer.addSection(format::SectionKind::Image, {begin, image->size()});
+    }
+    out.set_image_section(section->second);
   }
   return success();
 }
@@ -254,9 +281,10 @@ LogicalResult serializeToHetbin(ModuleOp module, const SerializeOptions &options
     return module.emitError() << "expected exactly one het.graph (the entry point), found " << graphs.size();
 
   llvm::DenseMap<Operation *, uint32_t> kernelIndex;
+  ImageSections imageSections;
   for (auto executable : module.getOps<ExecutableOp>()) {
     kernelIndex[executable] = manifest.kernels_size();
-    if (failed(convertExecutable(executable, writer, *manifest.add_kernels())))
+    if (failed(convertExecutable(executable, writer, imageSections, *manifest.add_kernels())))
       return failure();
   }
   return convertGraph(graphs.front(), kernelIndex, writer, manifest);

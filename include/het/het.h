@@ -160,6 +160,10 @@ typedef struct het_runtime_options_s {
   /* 0 or 1: one cpu device "cpu". N > 1: N logical devices "cpu:0" .. "cpu:N-1", each with its own share of the
    * threads (at least one), so that kernels placed on different partitions run side by side. */
   uint32_t cpu_partitions;
+  /* "DEVICE:N": launches of DEVICE fail from its N-th on (1-based, counted over the runtime's life), to test
+   * re-placement after a device failure (docs/runtime.md). NULL reads the environment variable HET_FAULT_INJECT;
+   * "" injects nothing. A malformed value or an unknown device is HET_STATUS_INVALID_ARGUMENT at creation. */
+  const char *fault_inject;
 } het_runtime_options_t;
 
 /* Enumerates the devices of this machine with default options. */
@@ -262,18 +266,72 @@ typedef struct het_dispatch_record_s {
   double start_ms;
   double duration_ms;   /* moving its operands in, and its launch to completion */
   uint64_t bytes_moved; /* copied to give it its operands */
+  const char *replaced_from; /* the device it was placed on before a device failure moved it; "" */
 } het_dispatch_record_t;
+
+/* A device that failed during a run (or in an earlier one), after which the run went on without it. */
+typedef struct het_fault_record_s {
+  const char *device;    /* the device that failed */
+  const char *kernel;    /* the kernel whose launch failed there; "" when it had failed before this run */
+  int64_t dispatch;      /* that launch's dispatch index; -1 when it had failed before this run */
+  const char *message;   /* why, e.g. "injected fault at launch 3 of 'fpga-sim' (HET_FAULT_INJECT=fpga-sim:3)" */
+  size_t replaced_count; /* dispatches placed again on other devices: the failed one, those not yet run, and
+                            those whose results were in the failed device's memory */
+} het_fault_record_t;
 
 HET_API void het_run_report_retain(het_run_report_t *report);
 HET_API void het_run_report_release(het_run_report_t *report);
 HET_API size_t het_run_report_dispatch_count(const het_run_report_t *report);
 HET_API het_status_t het_run_report_dispatch(const het_run_report_t *report, size_t index,
                                              het_dispatch_record_t *out_record);
+/* The device failures the run survived, in the order they happened; 0 for a run without one. A failure it could
+ * not survive is the run's status instead (HET_STATUS_UNAVAILABLE), with no outputs. */
+HET_API size_t het_run_report_fault_count(const het_run_report_t *report);
+HET_API het_status_t het_run_report_fault(const het_run_report_t *report, size_t index, het_fault_record_t *out_fault);
 /* The whole run, from its first dispatch to its outputs on the host, in milliseconds. */
 HET_API double het_run_report_total_ms(const het_run_report_t *report);
 /* Bytes copied between host and devices in the run, outputs included. */
 HET_API uint64_t het_run_report_bytes_to_device(const het_run_report_t *report);
 HET_API uint64_t het_run_report_bytes_from_device(const het_run_report_t *report);
+
+/*===--------------------------------------------------------------------===*
+ * Kernels: launching one kernel of a module by itself (C++ kernels, docs/kernel-language.md)
+ *===--------------------------------------------------------------------===*/
+
+/* The name a C++ kernel's index-space binding has: int64[3], the x, y and z extents of the launch. */
+#define HET_GRID_BINDING_NAME "het.grid"
+
+typedef enum het_access_e {
+  HET_ACCESS_READ = 1,       /* the kernel reads the buffer */
+  HET_ACCESS_WRITE = 2,      /* the kernel writes the buffer; its prior contents do not matter */
+  HET_ACCESS_READ_WRITE = 3, /* the kernel reads and writes the buffer */
+} het_access_t;
+
+/* A buffer argument of a kernel. A dimension of -1 takes any size; a rank of 0 is one value (a scalar). */
+typedef struct het_binding_info_s {
+  const char *name;
+  het_access_t access;
+  het_dtype_t dtype;
+  size_t rank;
+  int64_t shape[HET_MAX_RANK];
+} het_binding_info_t;
+
+/* The name of kernel `kernel` (0 .. het_module_kernel_count - 1); NULL when out of range. */
+HET_API const char *het_module_kernel_name(const het_module_t *module, size_t kernel);
+/* The index of the kernel called `name`; HET_STATUS_NOT_FOUND lists the module's kernels. */
+HET_API het_status_t het_module_find_kernel(const het_module_t *module, const char *name, size_t *out_kernel);
+HET_API size_t het_module_kernel_binding_count(const het_module_t *module, size_t kernel);
+HET_API het_status_t het_module_kernel_binding_info(const het_module_t *module, size_t kernel, size_t binding,
+                                                    het_binding_info_t *out_info);
+
+/* Launches kernel `kernel` of `module` once on device `device_name` (see het_runtime_find_device). A kernel whose
+ * first binding is HET_GRID_BINDING_NAME runs over the index space `grid` (grid_rank 1 to 3 extents, each >= 1; the
+ * missing ones are 1) and `buffers` are its other bindings, in order; for any other kernel grid_rank is 0 and
+ * `buffers` are all its bindings. Each tensor must have its binding's dtype, rank and static dimensions. The
+ * kernel's WRITE and READ_WRITE bindings receive its results in place; READ_WRITE ones are read first. */
+HET_API het_status_t het_module_launch_kernel(het_runtime_t *runtime, het_module_t *module, const char *device_name,
+                                              size_t kernel, const uint64_t *grid, size_t grid_rank,
+                                              het_tensor_t *const *buffers, size_t buffer_count);
 
 #ifdef __cplusplus
 } /* extern "C" */

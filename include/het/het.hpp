@@ -63,6 +63,18 @@ public:
     return describe(het_module_output_count(module_), het_module_output_info);
   }
   size_t kernelCount() const { return het_module_kernel_count(module_); }
+  size_t findKernel(const std::string &name) const {
+    size_t kernel = 0;
+    check(het_module_find_kernel(module_, name.c_str(), &kernel));
+    return kernel;
+  }
+  /// Kernel `kernel`'s buffer arguments, in binding order.
+  std::vector<het_binding_info_t> kernelBindings(size_t kernel) const {
+    std::vector<het_binding_info_t> bindings(het_module_kernel_binding_count(module_, kernel));
+    for (size_t i = 0; i < bindings.size(); ++i)
+      check(het_module_kernel_binding_info(module_, kernel, i, &bindings[i]));
+    return bindings;
+  }
 
 private:
   explicit Module(het_module_t *module) : module_(module) {}
@@ -166,6 +178,16 @@ public:
     return outputs;
   }
 
+  /// Launches one kernel of `module` on `device` (het_module_launch_kernel); written buffers get the results.
+  void launchKernel(const Module &module, const std::string &device, size_t kernel, const std::vector<uint64_t> &grid,
+                    const std::vector<Tensor> &buffers) {
+    std::vector<het_tensor_t *> handles;
+    for (const Tensor &buffer : buffers)
+      handles.push_back(buffer.get());
+    check(het_module_launch_kernel(runtime_, module.get(), device.c_str(), kernel, grid.data(), grid.size(),
+                                   handles.data(), handles.size()));
+  }
+
 private:
   explicit Runtime(het_runtime_t *runtime) : runtime_(runtime) {}
   het_runtime_t *runtime_;
@@ -189,6 +211,12 @@ public:
     std::vector<het_dispatch_record_t> records(het_run_report_dispatch_count(report_));
     for (size_t i = 0; i < records.size(); ++i)
       check(het_run_report_dispatch(report_, i, &records[i]));
+    return records;
+  }
+  std::vector<het_fault_record_t> faults() const {
+    std::vector<het_fault_record_t> records(het_run_report_fault_count(report_));
+    for (size_t i = 0; i < records.size(); ++i)
+      check(het_run_report_fault(report_, i, &records[i]));
     return records;
   }
   double totalMs() const { return het_run_report_total_ms(report_); }

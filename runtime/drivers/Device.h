@@ -71,6 +71,16 @@ private:
   std::string displayName_;
 };
 
+/// A point in one device's order of work, recorded by Device::recordEvent: waiting on it waits for every launch
+/// and copy issued before it, and two of them time the work between them. Drivers subclass it with their handle.
+class DeviceEvent {
+public:
+  DeviceEvent() = default;
+  virtual ~DeviceEvent() = default;
+  DeviceEvent(const DeviceEvent &) = delete;
+  DeviceEvent &operator=(const DeviceEvent &) = delete;
+};
+
 class Device {
 public:
   virtual ~Device() = default;
@@ -104,6 +114,14 @@ public:
 
   /// Waits until every launch and copy issued so far has finished.
   virtual het_status_t synchronize() = 0;
+
+  /// An event after every launch and copy issued so far. The default, for devices whose launches finish before
+  /// they return, synchronizes and notes the host clock.
+  virtual het_status_t recordEvent(std::unique_ptr<DeviceEvent> &outEvent);
+  /// Waits until the work before `event` (one this device recorded) has finished.
+  virtual het_status_t waitForEvent(DeviceEvent &event);
+  /// Milliseconds from `start` to `end`, two events this device recorded; waits for `end` first.
+  virtual het_status_t elapsedMilliseconds(DeviceEvent &start, DeviceEvent &end, double &outMilliseconds);
 
   /// Runs `body` over [0, count) in chunks the way this device spreads kernel work over host threads (the cpu
   /// partition's arena, or the one thread a C-simulation runs on), so that calibration measures what its

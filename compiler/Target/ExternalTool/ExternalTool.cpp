@@ -1,4 +1,4 @@
-// Runs an external compiler on one in-memory file inside a private temporary directory.
+// Runs an external compiler on in-memory files inside a private temporary directory.
 #include "compiler/Target/ExternalTool/ExternalTool.h"
 
 #include "llvm/ADT/SmallString.h"
@@ -8,6 +8,8 @@
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Program.h"
 #include "llvm/Support/raw_ostream.h"
+
+#include <cassert>
 
 using namespace llvm;
 
@@ -56,25 +58,37 @@ std::optional<std::string> findExternalTool(StringRef explicitPath, StringRef na
 
 Expected<std::string> runExternalTool(StringRef program, ArrayRef<std::string> arguments, StringRef inputFileName,
                                       StringRef inputContents, StringRef outputFileName) {
+  return runExternalTool(program, arguments, ArrayRef<ToolInput>{{inputFileName, inputContents}}, outputFileName);
+}
+
+Expected<std::string> runExternalTool(StringRef program, ArrayRef<std::string> arguments, ArrayRef<ToolInput> inputs,
+                                      StringRef outputFileName) {
+  assert(!inputs.empty() && "a tool run has an input");
   ScratchDirectory scratch;
   if (std::error_code error = scratch.create())
     return createStringError(error, "cannot create a temporary directory: %s", error.message().c_str());
-  std::string inputPath = scratch.file(inputFileName);
+  SmallVector<std::string> inputPaths;
+  for (const ToolInput &input : inputs) {
+    std::string path = scratch.file(input.fileName);
+    std::error_code error;
+    raw_fd_ostream file(path, error);
+    if (error)
+      return createStringError(error, "cannot write %s: %s", path.c_str(), error.message().c_str());
+    file << input.contents;
+    inputPaths.push_back(std::move(path));
+  }
   std::string outputPath = scratch.file(outputFileName);
   std::string logPath = scratch.file("tool.log");
-  {
-    std::error_code error;
-    raw_fd_ostream input(inputPath, error);
-    if (error)
-      return createStringError(error, "cannot write %s: %s", inputPath.c_str(), error.message().c_str());
-    input << inputContents;
-  }
 
   SmallVector<std::string> expanded;
   expanded.push_back(program.str());
   for (const std::string &argument : arguments) {
+    if (argument == "{inputs}") {
+      expanded.append(inputPaths.begin(), inputPaths.end());
+      continue;
+    }
     std::string text = argument;
-    for (auto [pattern, replacement] : {std::pair<StringRef, StringRef>{"{input}", inputPath},
+    for (auto [pattern, replacement] : {std::pair<StringRef, StringRef>{"{input}", inputPaths.front()},
                                         std::pair<StringRef, StringRef>{"{output}", outputPath}})
       for (size_t at = text.find(pattern); at != std::string::npos; at = text.find(pattern, at + replacement.size()))
         text.replace(at, pattern.size(), replacement.str());

@@ -24,6 +24,17 @@ llvm::Expected<std::string> runExternalTool(llvm::StringRef program, llvm::Array
                                             llvm::StringRef inputFileName, llvm::StringRef inputContents,
                                             llvm::StringRef outputFileName);
 
+/// One input file of a tool run: its name in the private directory and its bytes.
+struct ToolInput {
+  llvm::StringRef fileName;
+  llvm::StringRef contents;
+};
+
+/// runExternalTool with several input files (a linker's): an argument "{inputs}" stands for all their paths, in
+/// order, as separate arguments, and "{input}" for the first. `inputs` must not be empty.
+llvm::Expected<std::string> runExternalTool(llvm::StringRef program, llvm::ArrayRef<std::string> arguments,
+                                            llvm::ArrayRef<ToolInput> inputs, llvm::StringRef outputFileName);
+
 } // namespace het
 
 #endif // HET_COMPILER_TARGET_EXTERNALTOOL_EXTERNALTOOL_H

@@ -1,4 +1,5 @@
-// The het-hls-codegen pass: HLS variants' bodies to Vitis HLS C++ and host-compiled C-simulation objects.
+// The het-hls-codegen pass: HLS variants' bodies to Vitis HLS C++, host-compiled C-simulation objects and, where
+// Vitis v++ is installed, xclbins.
 #include "compiler/Target/HLS/HLSCppEmitter.h"
 #include "compiler/Target/HLS/Passes.h"
 #include "compiler/Target/ExternalTool/ExternalTool.h"
@@ -62,12 +63,23 @@ public:
       if (isa<HLSTargetAttr>(variant.getTarget()) && !variant.getBody().empty())
         variants.push_back(variant);
     });
+    std::optional<std::string> vpp;
+    if (emitXclbin) {
+      vpp = findExternalTool(vppPath, "v++");
+      if (!vpp && !vppPath.empty()) {
+        root.emitError("het-hls-codegen: vpp-path '") << vppPath << "' is not an executable file";
+        return signalPassFailure();
+      }
+    }
     sources.clear();
     pending.clear();
+    hlsSources.clear();
     for (VariantOp variant : variants)
       if (failed(compileVariant(variant)))
         return signalPassFailure();
     if (failed(compileCSimulations()))
+      return signalPassFailure();
+    if (vpp && failed(buildXclbin(*vpp)))
       return signalPassFailure();
   }
 
@@ -84,6 +96,8 @@ private:
   /// Printed sources by "<executable>/<top function>": the hls_csim variant of a kernel compiles exactly the
   /// source its hls_cpp sibling carries.
   llvm::StringMap<std::string> sources;
+  /// The hls_cpp variants compiled so far: v++ links them into one xclbin.
+  SmallVector<VariantOp> hlsSources;
 
   LogicalResult compileVariant(VariantOp variant) {
     ImageFormat format = variant.getFormat();
@@ -120,8 +134,10 @@ private:
     if (format == ImageFormat::HlsCsim)
       pending.push_back({variant, interface.topName, image + emitCSimWrapper(kernel, interface, variant.getEntryPoint()),
                          "", ""});
-    else
+    else {
       variant.setImageAttr(StringAttr::get(&getContext(), image));
+      hlsSources.push_back(variant);
+    }
     variant.getBody().dropAllReferences();
     variant.getBody().getBlocks().clear();
     return success();
@@ -152,6 +168,49 @@ private:
         return build.variant.emitError("cannot compile the C simulation of kernel '")
                << build.topName << "': " << build.error;
       build.variant.setImageAttr(StringAttr::get(&getContext(), build.object));
+    }
+    return success();
+  }
+
+  /// Compiles the HLS C++ of every hls_cpp variant into a kernel object (v++ -c) and links them all into one
+  /// xclbin (v++ -l), added beside each as a sibling variant: a card holds one xclbin at a time, so the kernels
+  /// of a module share one.
+  LogicalResult buildXclbin(StringRef vpp) {
+    if (hlsSources.empty())
+      return success();
+    SmallVector<std::string> objectNames, objects;
+    for (VariantOp variant : hlsSources) {
+      std::string top = variant.getEntryPoint().str();
+      std::string name = (variant.getSymName() + "_xclbin").str();
+      if (SymbolTable::lookupSymbolIn(variant->getParentOp(), name))
+        return variant.emitError("variant @")
+               << variant.getSymName() << ": cannot add its xclbin variant, @" << name << " already exists";
+      if (llvm::is_contained(objectNames, top + ".xo"))
+        return variant.emitError("two HLS kernels are named '")
+               << top << "': the kernels of one xclbin need distinct names";
+      llvm::Expected<std::string> object =
+          runExternalTool(vpp, {"-c", "-t", "hw", "--platform", platform, "-k", top, "-o", "{output}", "{input}"},
+                          top + ".cpp", *variant.getImage(), top + ".xo");
+      if (!object)
+        return variant.emitError("v++ could not compile the HLS C++ of kernel '")
+               << top << "': " << llvm::toString(object.takeError());
+      objectNames.push_back(top + ".xo");
+      objects.push_back(std::move(*object));
+    }
+    SmallVector<ToolInput> inputs;
+    for (auto [objectName, object] : llvm::zip(objectNames, objects))
+      inputs.push_back({objectName, object});
+    llvm::Expected<std::string> xclbin = runExternalTool(
+        vpp, {"-l", "-t", "hw", "--platform", platform, "-o", "{output}", "{inputs}"}, inputs, "kernels.xclbin");
+    if (!xclbin)
+      return hlsSources.front().emitError("v++ could not link the HLS kernels into an xclbin for ")
+             << platform << ": " << llvm::toString(xclbin.takeError());
+    StringAttr image = StringAttr::get(&getContext(), *xclbin);
+    for (VariantOp variant : hlsSources) {
+      OpBuilder builder(variant);
+      builder.setInsertionPointAfter(variant);
+      VariantOp::create(builder, variant.getLoc(), (variant.getSymName() + "_xclbin").str(), variant.getTarget(),
+                        ImageFormat::Xclbin, variant.getEntryPoint(), DenseI64ArrayAttr(), DenseI64ArrayAttr(), image);
     }
     return success();
   }

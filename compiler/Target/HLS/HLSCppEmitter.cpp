@@ -22,6 +22,8 @@ using namespace mlir;
 namespace het {
 namespace {
 
+bool isHalf(Type type) { return type.isF16() || type.isBF16(); }
+
 /// The C type of a scalar, or "" when C++ has none the kernel ABI allows. `asUnsigned` spells integers unsigned.
 std::string cType(Type type, bool asUnsigned = false) {
   if (type.isIndex())
@@ -30,6 +32,10 @@ std::string cType(Type type, bool asUnsigned = false) {
     return "float";
   if (type.isF64())
     return "double";
+  // The kernels compute float16 and bfloat16 in f32 (the ONNX frontend widens them in integer operations), so
+  // a half value is only loaded, stored and bitcast: its 16 bits are all the C++ needs.
+  if (isHalf(type))
+    return "uint16_t";
   if (auto integer = dyn_cast<IntegerType>(type)) {
     unsigned width = integer.getWidth();
     if (width == 1)
@@ -45,6 +51,14 @@ std::string cType(Type type, bool asUnsigned = false) {
 /// Helpers for ops whose C++ spelling is not one expression of the standard library.
 constexpr const char *kPreamble = R"(#include <cmath>
 #include <cstdint>
+#include <cstring>
+
+// The same bits as another type of the same size (arith.bitcast).
+template <typename To, typename From> static inline To het_bitcast(From from) {
+  To to;
+  std::memcpy(&to, &from, sizeof(to));
+  return to;
+}
 
 // NaN-propagating maximum and minimum (arith.maximumf / arith.minimumf).
 template <typename T> static inline T het_maximum(T a, T b) { return (a != a || b != b) ? a + b : (a > b ? a : b); }
@@ -77,7 +91,7 @@ public:
       if (!memref || !memref.hasStaticShape() || !memref.getLayout().isIdentity() ||
           cType(memref.getElementType()).empty())
         return kernel.emitError("kernel '") << kernel.getSymName() << "': argument type " << type
-                                            << " is not a static row-major memref of f32, f64, i1 to i64";
+                                            << " is not a static row-major memref of f16, bf16, f32, f64, i1 to i64";
     }
     os << kPreamble << "\n";
     os << "extern \"C\" void " << interface.topName << "(";
@@ -167,8 +181,11 @@ private:
   }
 
   std::string scalarLiteral(Attribute value, Type type) {
-    if (auto floating = dyn_cast<FloatAttr>(value))
+    if (auto floating = dyn_cast<FloatAttr>(value)) {
+      if (isHalf(type))
+        return "(uint16_t)" + std::to_string(floating.getValue().bitcastToAPInt().getZExtValue());
       return floatLiteral(floating.getValue(), type);
+    }
     auto integer = cast<IntegerAttr>(value);
     if (type.isInteger(1))
       return integer.getValue().isZero() ? "false" : "true";
@@ -318,6 +335,11 @@ private:
         .Case<arith::ExtUIOp, arith::UIToFPOp, arith::IndexCastUIOp>(
             [&](Operation *) { return castTo + asUnsigned(op->getOperand(0)); })
         .Case([&](arith::FPToUIOp) { return castTo + unsignedResult + operand(0); })
+        .Case([&](arith::BitcastOp) {
+          Type from = op->getOperand(0).getType();
+          return cType(from) == cType(resultType) ? operand(0)
+                                                  : "het_bitcast<" + cType(resultType) + ">(" + operand(0) + ")";
+        })
         .Case([&](math::AbsIOp) { return operand(0) + " < 0 ? -(" + operand(0) + ") : " + operand(0); })
         .Case([&](math::RsqrtOp) { return "(" + cType(resultType) + ")1 / std::sqrt(" + operand(0) + ")"; })
         .Case([&](math::IsNaNOp) { return call("std::isnan"); })
@@ -540,6 +562,11 @@ private:
         names[constant.getResult()] = constantExpression(constant);
         return success();
       }
+    if (op.getNumRegions() == 0 && op.getNumResults() == 1 && !isa<arith::BitcastOp, arith::SelectOp>(op) &&
+        (llvm::any_of(op.getOperandTypes(), isHalf) || isHalf(op.getResult(0).getType())))
+      return fail(&op, "'" + op.getName().getStringRef() +
+                           "' on f16 or bf16 values is not supported: the C++ holds their bits as uint16_t, so they "
+                           "must be widened to f32 (as the ONNX frontend does) before arithmetic");
     if (op.getNumRegions() == 0 && op.getNumResults() == 1)
       if (std::optional<std::string> text = expression(&op))
         return define(&op, op.getResult(0), *text, depth);

@@ -5,7 +5,7 @@
 include "mlir/Pass/PassBase.td"
 
 def HetHLSCodegen : Pass<"het-hls-codegen", "mlir::ModuleOp"> {
-  let summary = "Compiles the HLS variants of every het.executable to Vitis HLS C++ and C-simulation objects";
+  let summary = "Compiles the HLS variants of every het.executable to Vitis HLS C++, C-simulation objects and xclbins";
   let description = [{
     For every `het.variant` with target `#het.hls<...>` and a body (a
     `builtin.module` holding `func.func @<kernel>` on static memrefs, one
@@ -25,6 +25,14 @@ def HetHLSCodegen : Pass<"het-hls-codegen", "mlir::ModuleOp"> {
 
     The image is set and the body erased.
 
+    When Vitis `v++` is found (`vpp-path`, else PATH) and `xclbin` is set, each
+    hls_cpp variant's source is also compiled (`v++ -c -t hw --platform P -k
+    <top>`) into a kernel object, and all of them are linked (`v++ -l -t hw
+    --platform P`) into one xclbin, since a card holds one xclbin at a time.
+    Each hls_cpp variant gets a sibling `@<name>_xclbin` of format `xclbin`
+    with that image and its top function as entry; a v++ failure fails the
+    pass with v++'s output. Without v++ no xclbin variant is added.
+
     Example:
 
     ```mlir
@@ -43,6 +51,12 @@ def HetHLSCodegen : Pass<"het-hls-codegen", "mlir::ModuleOp"> {
            "Optimization flag for the C-simulation objects">,
     Option<"maxTemporaryBytes", "max-temporary-bytes", "int64_t", /*default=*/"1048576",
            "Largest total size of a kernel's temporaries (on-chip arrays)">,
+    Option<"vppPath", "vpp-path", "std::string", /*default=*/"\"\"",
+           "Vitis v++ to build xclbins with (default: v++ on PATH; none found: no xclbin)">,
+    Option<"emitXclbin", "xclbin", "bool", /*default=*/"true",
+           "Add an xclbin variant beside each HLS C++ variant when v++ is found">,
+    Option<"platform", "platform", "std::string", /*default=*/"\"xilinx_u250_gen3x16_xdma_4_1_202210_1\"",
+           "Vitis platform the xclbins are built for (v++ --platform)">,
   ];
 }
 

@@ -168,3 +168,46 @@ het.executable @pad : (tensor<2x3xf64>) -> tensor<4x5xf64> {
     }
   }
 }
+
+// -----
+
+// Tests that f16 and bf16 buffers are uint16_t arrays, that bitcasts (half to i16, f32 to i32) copy the bits
+// through het_bitcast, that a select picks half bits as they are, and that a half constant is its bit pattern.
+
+// CHECK-LABEL: het.executable @half
+// CHECK:         format(hls_cpp) entry("half") image("
+// CHECK-SAME:      static inline To het_bitcast(From from)
+// CHECK-SAME:      extern \22C\22 void half(const uint16_t *in0, const float *in1, uint16_t *out0, uint16_t *out1)
+// CHECK-SAME:      const uint16_t v1 = in0[i0];\0A    const int16_t v2 = het_bitcast<int16_t>(v1);
+// CHECK-SAME:      const int32_t v4 = het_bitcast<int32_t>(v3);
+// CHECK-SAME:      const uint16_t v6 = het_bitcast<uint16_t>(v5);
+// CHECK-SAME:      const uint16_t v8 = v7 ? v1 : v6;
+// CHECK-SAME:      out1[i0] = (uint16_t)16256;
+#hls = #het.hls<"xcu250-figd2104-2L-e">
+
+het.executable @half : (tensor<4xf16>, tensor<4xf32>) -> (tensor<4xf16>, tensor<4xbf16>) {
+  het.variant @hls target(#hls) format(hls_cpp) entry("half") {
+    module {
+      func.func @half(%h: memref<4xf16>, %x: memref<4xf32>, %bits: memref<4xf16>, %one: memref<4xbf16>) {
+        %c0 = arith.constant 0 : index
+        %c1 = arith.constant 1 : index
+        %c4 = arith.constant 4 : index
+        %bfone = arith.constant 1.0 : bf16
+        scf.for %i = %c0 to %c4 step %c1 {
+          %v = memref.load %h[%i] : memref<4xf16>
+          %b = arith.bitcast %v : f16 to i16
+          %w = arith.bitcast %b : i16 to f16
+          %f = memref.load %x[%i] : memref<4xf32>
+          %i32 = arith.bitcast %f : f32 to i32
+          %low = arith.trunci %i32 : i32 to i16
+          %back = arith.bitcast %low : i16 to f16
+          %pick = arith.cmpi slt, %b, %low : i16
+          %sel = arith.select %pick, %w, %back : f16
+          memref.store %sel, %bits[%i] : memref<4xf16>
+          memref.store %bfone, %one[%i] : memref<4xbf16>
+        }
+        return
+      }
+    }
+  }
+}

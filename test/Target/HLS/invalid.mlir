@@ -72,3 +72,26 @@ het.executable @bitstream : (tensor<8xf32>) -> tensor<8xf32> {
     }
   }
 }
+
+// -----
+
+// Tests that arithmetic on f16 values is refused rather than done on their uint16_t bits.
+
+#hls = #het.hls<"xcu250-figd2104-2L-e">
+#m = affine_map<(d0) -> (d0)>
+het.executable @halfadd : (tensor<8xf16>) -> tensor<8xf16> {
+  het.variant @hls target(#hls) format(hls_cpp) entry("halfadd") {
+    module {
+      func.func @halfadd(%x: memref<8xf16>, %y: memref<8xf16>) {
+        linalg.generic {indexing_maps = [#m, #m], iterator_types = ["parallel"]}
+            ins(%x : memref<8xf16>) outs(%y : memref<8xf16>) {
+        ^bb0(%a: f16, %o: f16):
+          // expected-error @+1 {{kernel 'halfadd': 'arith.addf' on f16 or bf16 values is not supported: the C++ holds their bits as uint16_t, so they must be widened to f32 (as the ONNX frontend does) before arithmetic}}
+          %c = arith.addf %a, %a : f16
+          linalg.yield %c : f16
+        }
+        return
+      }
+    }
+  }
+}
