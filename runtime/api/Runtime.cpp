@@ -3,6 +3,7 @@
 #include "api/ReferenceCount.h"
 #include "api/Status.h"
 
+#include <cstdlib>
 #include <new>
 
 using het::runtime::makeStatus;
@@ -46,6 +47,10 @@ het_status_t het_runtime_create_with_options(const het_runtime_options_t *option
     return makeStatus(HET_STATUS_OUT_OF_MEMORY, "out of memory creating the runtime");
   runtime->pool = std::make_unique<het::runtime::DevicePool>(het::runtime::createDevices(deviceOptions),
                                                              het::runtime::calibrationCacheDirectory());
+  const char *faultSpec = options && options->fault_inject ? options->fault_inject : std::getenv("HET_FAULT_INJECT");
+  if (faultSpec && *faultSpec)
+    HET_RETURN_IF_ERROR(runtime->pool->injectFault(
+        faultSpec, options && options->fault_inject ? "fault_inject" : "HET_FAULT_INJECT"));
   for (std::size_t i = 0; i < runtime->pool->size(); ++i) {
     std::string &formats = runtime->variantFormats.emplace_back();
     for (const std::string &format : runtime->pool->device(i).info().variantFormats)

@@ -17,8 +17,6 @@ struct het_session_s {
   het_runtime_t *runtime = nullptr;
   het_module_t *module = nullptr;
   std::unique_ptr<het::runtime::Executor> executor;
-  /// The pool index of each of the executor's devices.
-  std::vector<std::size_t> poolIndices;
 
   ~het_session_s() {
     executor.reset();
@@ -32,6 +30,9 @@ struct het_run_report_s {
   het::runtime::RunStatistics statistics;
   std::vector<std::string> kernels; ///< [dispatch]
   std::vector<std::string> devices; ///< [dispatch]
+  std::vector<std::string> replacedFrom; ///< [dispatch]: "" when it stayed where it was placed
+  std::vector<std::string> faultDevices;  ///< [fault]
+  std::vector<std::string> faultKernels;  ///< [fault]: "" when the device had failed before the run
 };
 
 namespace {
@@ -52,27 +53,11 @@ het_status_t createSession(het_runtime_t &runtime, het_module_t &module, const h
     if (!request.pins.emplace(pin.kernel, device).second)
       return makeStatus(HET_STATUS_INVALID_ARGUMENT, "kernel '" + std::string(pin.kernel) + "' is pinned twice");
   }
-  std::vector<het::runtime::DispatchPlacement> placements;
-  HET_RETURN_IF_ERROR(het::runtime::placeDispatches(module.file->manifest(), pool, request, placements));
-
   auto session = std::unique_ptr<het_session_s>(new (std::nothrow) het_session_s);
   if (!session)
     return makeStatus(HET_STATUS_OUT_OF_MEMORY, "out of memory creating a session");
-  // The executor sees only the devices it uses, in pool order.
-  std::vector<std::size_t> executorIndex(pool.size(), pool.size());
-  for (const het::runtime::DispatchPlacement &placement : placements)
-    executorIndex[placement.device] = 0;
-  std::vector<het::runtime::Device *> devices;
-  for (size_t i = 0; i < pool.size(); ++i)
-    if (executorIndex[i] == 0) {
-      executorIndex[i] = devices.size();
-      devices.push_back(&pool.device(i));
-      session->poolIndices.push_back(i);
-    }
-  for (het::runtime::DispatchPlacement &placement : placements)
-    placement.device = executorIndex[placement.device];
-  HET_RETURN_IF_ERROR(
-      het::runtime::Executor::create(*module.file, std::move(devices), std::move(placements), session->executor));
+  // The executor's devices are the pool's, so that it can move work to any of them when one fails.
+  HET_RETURN_IF_ERROR(het::runtime::Executor::create(*module.file, pool, std::move(request), session->executor));
   het_runtime_retain(&runtime);
   session->runtime = &runtime;
   het_module_retain(&module);
@@ -102,15 +87,34 @@ het_status_t invokeSession(het_session_t &session, het_tensor_t *const *inputs, 
     tensor->name = manifest.outputs(static_cast<int>(i)).name();
   }
   if (outReport) {
+    const auto &devices = session.executor->devices();
+    auto kernelOf = [&](int d) -> const std::string & {
+      return manifest.kernels(static_cast<int>(manifest.graph().dispatches(d).kernel())).name();
+    };
     for (int d = 0; d < manifest.graph().dispatches_size(); ++d) {
-      report->kernels.push_back(manifest.kernels(static_cast<int>(manifest.graph().dispatches(d).kernel())).name());
-      report->devices.push_back(session.executor->devices()[report->statistics.dispatches[d].device]->info().name);
+      const het::runtime::DispatchRecord &record = report->statistics.dispatches[d];
+      report->kernels.push_back(kernelOf(d));
+      report->devices.push_back(devices[record.device]->info().name);
+      report->replacedFrom.push_back(
+          record.replacedFrom == het::runtime::kNoDevice ? "" : devices[record.replacedFrom]->info().name);
+    }
+    for (const het::runtime::FaultEvent &fault : report->statistics.faults) {
+      report->faultDevices.push_back(devices[fault.device]->info().name);
+      report->faultKernels.push_back(fault.dispatch < 0 ? "" : kernelOf(fault.dispatch));
     }
     *outReport = report.release();
   }
   for (size_t i = 0; i < tensors.size(); ++i)
     outputs[i] = tensors[i].release();
   return nullptr;
+}
+
+/// INVALID_ARGUMENT for `what` index `index` of only `count`, e.g. "dispatch index 3 is out of range: the run had 2".
+het_status_t checkIndex(const char *what, size_t index, size_t count, const char *owner) {
+  if (index < count)
+    return nullptr;
+  return makeStatus(HET_STATUS_INVALID_ARGUMENT, std::string(what) + " index " + std::to_string(index) +
+                                                     " is out of range: " + owner + " " + std::to_string(count));
 }
 
 het_status_t checkRunArguments(het_module_t *module, het_tensor_t *const *inputs, size_t inputCount,
@@ -156,10 +160,7 @@ het_status_t het_session_dispatch_placement(const het_session_t *session, size_t
   if (!session || !outPlacement)
     return makeStatus(HET_STATUS_INVALID_ARGUMENT, "session and out_placement must not be NULL");
   const auto &placements = session->executor->placements();
-  if (index >= placements.size())
-    return makeStatus(HET_STATUS_INVALID_ARGUMENT, "dispatch index " + std::to_string(index) +
-                                                       " is out of range: the module has " +
-                                                       std::to_string(placements.size()));
+  HET_RETURN_IF_ERROR(checkIndex("dispatch", index, placements.size(), "the module has"));
   const auto &manifest = session->module->file->manifest();
   const het::runtime::DispatchPlacement &placement = placements[index];
   outPlacement->kernel =
@@ -207,16 +208,31 @@ het_status_t het_run_report_dispatch(const het_run_report_t *report, size_t inde
                                      het_dispatch_record_t *outRecord) {
   if (!report || !outRecord)
     return makeStatus(HET_STATUS_INVALID_ARGUMENT, "report and out_record must not be NULL");
-  if (index >= report->statistics.dispatches.size())
-    return makeStatus(HET_STATUS_INVALID_ARGUMENT, "dispatch index " + std::to_string(index) +
-                                                       " is out of range: the run had " +
-                                                       std::to_string(report->statistics.dispatches.size()));
+  HET_RETURN_IF_ERROR(checkIndex("dispatch", index, report->statistics.dispatches.size(), "the run had"));
   const het::runtime::DispatchRecord &record = report->statistics.dispatches[index];
   outRecord->kernel = report->kernels[index].c_str();
   outRecord->device = report->devices[index].c_str();
   outRecord->start_ms = record.startMs;
   outRecord->duration_ms = record.durationMs;
   outRecord->bytes_moved = record.bytesMoved;
+  outRecord->replaced_from = report->replacedFrom[index].c_str();
+  return nullptr;
+}
+
+size_t het_run_report_fault_count(const het_run_report_t *report) {
+  return report ? report->statistics.faults.size() : 0;
+}
+
+het_status_t het_run_report_fault(const het_run_report_t *report, size_t index, het_fault_record_t *outFault) {
+  if (!report || !outFault)
+    return makeStatus(HET_STATUS_INVALID_ARGUMENT, "report and out_fault must not be NULL");
+  HET_RETURN_IF_ERROR(checkIndex("fault", index, report->statistics.faults.size(), "the run had"));
+  const het::runtime::FaultEvent &fault = report->statistics.faults[index];
+  outFault->device = report->faultDevices[index].c_str();
+  outFault->kernel = report->faultKernels[index].c_str();
+  outFault->dispatch = fault.dispatch;
+  outFault->message = fault.message.c_str();
+  outFault->replaced_count = fault.replaced.size();
   return nullptr;
 }
 

@@ -15,8 +15,9 @@
 #include <chrono>
 #include <cstring>
 #include <deque>
-#include <set>
 #include <map>
+#include <numeric>
+#include <set>
 
 namespace het::runtime {
 namespace {
@@ -244,18 +245,71 @@ het_status_t Executor::create(const format::HetbinFile &file, std::vector<Device
   executor->kernels_.resize(executor->devices_.size());
   for (auto &kernels : executor->kernels_)
     kernels.resize(manifest.kernels_size());
-  for (int d = 0; d < manifest.graph().dispatches_size(); ++d) {
-    const DispatchPlacement &placement = executor->placements_[d];
-    assert(placement.device < executor->devices_.size() && placement.variant && "a placed dispatch");
+  std::vector<int> all(manifest.graph().dispatches_size());
+  std::iota(all.begin(), all.end(), 0);
+  HET_RETURN_IF_ERROR(executor->loadKernels(executor->placements_, all));
+  outExecutor = std::move(executor);
+  return nullptr;
+}
+
+het_status_t Executor::create(const format::HetbinFile &file, DevicePool &pool, PlacementRequest request,
+                              std::unique_ptr<Executor> &outExecutor) {
+  std::vector<DispatchPlacement> placements;
+  HET_RETURN_IF_ERROR(placeDispatches(file.manifest(), pool, request, placements));
+  std::vector<Device *> devices;
+  for (std::size_t i = 0; i < pool.size(); ++i)
+    devices.push_back(&pool.device(i));
+  std::unique_ptr<Executor> executor;
+  HET_RETURN_IF_ERROR(create(file, std::move(devices), std::move(placements), executor));
+  executor->pool_ = &pool;
+  executor->request_ = std::move(request);
+  outExecutor = std::move(executor);
+  return nullptr;
+}
+
+std::vector<DispatchPlacement> Executor::placements() const {
+  std::lock_guard<std::mutex> lock(placementMutex_);
+  return placements_;
+}
+
+het_status_t Executor::loadKernels(const std::vector<DispatchPlacement> &placements,
+                                   const std::vector<int> &dispatches) {
+  const hetbin::Manifest &manifest = file_.manifest();
+  std::lock_guard<std::mutex> lock(kernelMutex_);
+  for (int d : dispatches) {
+    const DispatchPlacement &placement = placements[d];
+    assert(placement.device < devices_.size() && placement.variant && "a placed dispatch");
     std::uint32_t kernelIndex = manifest.graph().dispatches(d).kernel();
-    std::unique_ptr<LoadedKernel> &loaded = executor->kernels_[placement.device][kernelIndex];
+    std::unique_ptr<LoadedKernel> &loaded = kernels_[placement.device][kernelIndex];
     if (loaded)
       continue;
-    HET_RETURN_IF_ERROR(executor->devices_[placement.device]->loadKernel(
-        manifest.kernels(static_cast<int>(kernelIndex)), *placement.variant,
-        file.sectionData(placement.variant->image_section()), loaded));
+    HET_RETURN_IF_ERROR(devices_[placement.device]->loadKernel(manifest.kernels(static_cast<int>(kernelIndex)),
+                                                               *placement.variant,
+                                                               file_.sectionData(placement.variant->image_section()),
+                                                               loaded));
   }
-  outExecutor = std::move(executor);
+  return nullptr;
+}
+
+het_status_t Executor::replace(std::vector<DispatchPlacement> &placements, FaultEvent &fault) {
+  // Whatever the first placement was, the work now goes where the cost model says among the healthy devices;
+  // pins to devices that are still healthy hold.
+  PlacementRequest request = request_;
+  request.automatic = true;
+  std::erase_if(request.pins, [&](const auto &pin) { return pool_->failed(pin.second); });
+  std::vector<DispatchPlacement> replacement;
+  if (het_status_t status = placeDispatches(file_.manifest(), *pool_, request, replacement)) {
+    std::string message = het_status_message(status);
+    het_status_free(status);
+    return makeStatus(HET_STATUS_UNAVAILABLE, "device '" + devices_[fault.device]->info().name + "' failed (" +
+                                                  fault.message +
+                                                  ") and its work cannot be placed on another device: " + message);
+  }
+  for (int d : fault.replaced)
+    placements[d] = replacement[d];
+  HET_RETURN_IF_ERROR(loadKernels(placements, fault.replaced));
+  std::lock_guard<std::mutex> lock(placementMutex_);
+  placements_ = placements;
   return nullptr;
 }
 
@@ -283,19 +337,61 @@ het_status_t Executor::run(std::span<const HostTensor *const> inputs,
   for (int d = 0; d < dispatchCount; ++d)
     HET_RETURN_IF_ERROR(checkDispatch(manifest, d, state));
 
+  std::vector<DispatchPlacement> placements = this->placements();
   std::vector<DispatchRecord> records(dispatchCount);
+  std::vector<FaultEvent> faults;
+  std::vector<char> done(dispatchCount, 0); ///< whose results are where the placement says, from this run
+  auto replaceAfter = [&](FaultEvent &fault) -> het_status_t {
+    HET_RETURN_IF_ERROR(replace(placements, fault));
+    for (int d : fault.replaced)
+      if (records[d].replacedFrom == kNoDevice && placements[d].device != records[d].device)
+        records[d].replacedFrom = records[d].device;
+    return nullptr;
+  };
+  for (int d = 0; d < dispatchCount; ++d)
+    records[d].device = placements[d].device;
+  // A device that failed in an earlier run on this pool gets no work in this one.
+  if (pool_) {
+    std::map<std::size_t, FaultEvent> earlier;
+    for (int d = 0; d < dispatchCount; ++d)
+      if (pool_->failed(placements[d].device))
+        earlier[placements[d].device].replaced.push_back(d);
+    for (auto &[device, fault] : earlier) {
+      fault.device = device;
+      fault.message = pool_->failureReason(device);
+      HET_RETURN_IF_ERROR(replaceAfter(fault));
+      faults.push_back(std::move(fault));
+    }
+  }
+
+  /// The first failure of a pass over the graph; `device` is set when it was a launch, so the device is at fault.
+  struct Failure {
+    het_status_t status = nullptr;
+    std::size_t device = kNoDevice;
+    int dispatch = -1;
+  } failure;
   std::mutex failureLock;
-  het_status_t failure = nullptr;
   std::atomic<bool> failed{false};
+  std::atomic<std::uint32_t> launches{0};
+  auto fail = [&](het_status_t status, std::size_t device, int d) {
+    std::lock_guard<std::mutex> lock(failureLock);
+    if (failure.status) {
+      het_status_free(status);
+      return;
+    }
+    failure = {status, device, d};
+    failed.store(true);
+  };
   Clock::time_point runStart = Clock::now();
 
   auto execute = [&](int d) -> het_status_t {
     const hetbin::Dispatch &dispatch = manifest.graph().dispatches(d);
-    std::size_t deviceIndex = placements_[d].device;
+    std::size_t deviceIndex = placements[d].device;
     Device &device = *devices_[deviceIndex];
     std::lock_guard<std::mutex> deviceLock(deviceLocks_[deviceIndex]);
     DispatchRecord &record = records[d];
     record.device = deviceIndex;
+    record.bytesMoved = 0;
     Clock::time_point start = Clock::now();
     record.startMs = millisecondsBetween(runStart, start);
     std::vector<DeviceBuffer *> buffers;
@@ -307,43 +403,77 @@ het_status_t Executor::run(std::span<const HostTensor *const> inputs,
       result.hostData = result.home->hostAddress();
       buffers.push_back(result.home.get());
     }
-    HET_RETURN_IF_ERROR(device.launch(*kernels_[deviceIndex][dispatch.kernel()], buffers));
-    HET_RETURN_IF_ERROR(device.synchronize());
+    ++launches;
+    het_status_t launched = pool_ ? pool_->countLaunch(deviceIndex) : nullptr;
+    if (!launched)
+      launched = device.launch(*kernels_[deviceIndex][dispatch.kernel()], buffers);
+    if (!launched)
+      launched = device.synchronize();
+    if (launched) {
+      fail(launched, deviceIndex, d);
+      return nullptr;
+    }
     record.durationMs = millisecondsBetween(start, Clock::now());
+    done[d] = 1;
     return nullptr;
   };
 
-  // One node per dispatch, with an edge from each dispatch whose result it reads: the flow graph starts a
-  // dispatch as soon as its producers are done, so dispatches on different devices overlap.
-  tbb::flow::graph graph;
-  tbb::flow::broadcast_node<tbb::flow::continue_msg> start(graph);
-  std::deque<tbb::flow::continue_node<tbb::flow::continue_msg>> nodes;
-  for (int d = 0; d < dispatchCount; ++d) {
-    auto &node = nodes.emplace_back(graph, [&, d](const tbb::flow::continue_msg &) {
-      if (failed.load())
-        return;
-      if (het_status_t status = execute(d)) {
-        std::lock_guard<std::mutex> lock(failureLock);
-        if (failure)
-          het_status_free(status);
-        else
-          failure = status;
-        failed.store(true);
+  for (;;) {
+    // One node per dispatch, with an edge from each dispatch whose result it reads: the flow graph starts a
+    // dispatch as soon as its producers are done, so dispatches on different devices overlap. After a fault the
+    // graph runs again, and the dispatches already done pass straight through.
+    tbb::flow::graph graph;
+    tbb::flow::broadcast_node<tbb::flow::continue_msg> start(graph);
+    std::deque<tbb::flow::continue_node<tbb::flow::continue_msg>> nodes;
+    for (int d = 0; d < dispatchCount; ++d) {
+      auto &node = nodes.emplace_back(graph, [&, d](const tbb::flow::continue_msg &) {
+        if (failed.load() || done[d])
+          return;
+        if (het_status_t status = execute(d))
+          fail(status, kNoDevice, d);
+      });
+      std::set<std::uint32_t> producers;
+      for (const hetbin::ValueRef &operand : manifest.graph().dispatches(d).operands())
+        if (operand.has_dispatch_result())
+          producers.insert(operand.dispatch_result().dispatch());
+      if (producers.empty())
+        tbb::flow::make_edge(start, node);
+      for (std::uint32_t producer : producers)
+        tbb::flow::make_edge(nodes[producer], node);
+    }
+    start.try_put(tbb::flow::continue_msg());
+    graph.wait_for_all();
+    if (!failure.status)
+      break;
+    if (!pool_ || failure.device == kNoDevice)
+      return failure.status;
+
+    FaultEvent &fault = faults.emplace_back();
+    fault.device = failure.device;
+    fault.dispatch = failure.dispatch;
+    fault.message = het_status_message(failure.status);
+    het_status_free(failure.status);
+    failure = {};
+    failed.store(false);
+    pool_->markFailed(fault.device, fault.message);
+    // What the failed device computed is lost with its memory (a card's memory is not trusted after a fault);
+    // results a host-memory device wrote stay readable.
+    bool resultsSurvive = devices_[fault.device]->sharesHostMemory();
+    for (int d = 0; d < dispatchCount; ++d) {
+      if (done[d] && (resultsSurvive || placements[d].device != fault.device))
+        continue;
+      fault.replaced.push_back(d);
+      done[d] = 0;
+      for (int r = 0; r < manifest.graph().dispatches(d).results_size(); ++r) {
+        Value &result = state.result(static_cast<std::size_t>(d), static_cast<std::size_t>(r));
+        result.copies.clear();
+        result.staged.reset();
+        result.home.reset();
+        result.hostData = nullptr;
       }
-    });
-    std::set<std::uint32_t> producers;
-    for (const hetbin::ValueRef &operand : manifest.graph().dispatches(d).operands())
-      if (operand.has_dispatch_result())
-        producers.insert(operand.dispatch_result().dispatch());
-    if (producers.empty())
-      tbb::flow::make_edge(start, node);
-    for (std::uint32_t producer : producers)
-      tbb::flow::make_edge(nodes[producer], node);
+    }
+    HET_RETURN_IF_ERROR(replaceAfter(fault));
   }
-  start.try_put(tbb::flow::continue_msg());
-  graph.wait_for_all();
-  if (failure)
-    return failure;
 
   std::vector<std::unique_ptr<HostTensor>> outputs;
   for (const hetbin::Output &output : manifest.outputs())
@@ -352,8 +482,9 @@ het_status_t Executor::run(std::span<const HostTensor *const> inputs,
   if (statistics) {
     statistics->bytesToDevice = state.bytesToDevice.load();
     statistics->bytesFromDevice = state.bytesFromDevice.load();
-    statistics->launches = static_cast<std::uint32_t>(dispatchCount);
+    statistics->launches = launches.load();
     statistics->dispatches = std::move(records);
+    statistics->faults = std::move(faults);
     statistics->totalMs = millisecondsBetween(runStart, Clock::now());
   }
   return nullptr;

@@ -191,6 +191,9 @@ het_status_t placeDispatches(const hetbin::Manifest &manifest, DevicePool &pool,
     auto pin = request.pins.find(kernel.name());
     if (pin != request.pins.end() || !request.automatic) {
       std::size_t device = pin != request.pins.end() ? pin->second : request.device;
+      if (pool.failed(device))
+        return makeStatus(HET_STATUS_UNAVAILABLE, "device '" + pool.device(device).info().name +
+                                                      "' has failed: " + pool.failureReason(device));
       HET_RETURN_IF_ERROR(selectVariantOn(pool.device(device), kernel, placements[d].variant));
       placements[d].device = device;
       candidates[d] = {device};
@@ -201,6 +204,10 @@ het_status_t placeDispatches(const hetbin::Manifest &manifest, DevicePool &pool,
       Device &candidate = pool.device(device);
       if (!candidate.info().available)
         continue;
+      if (pool.failed(device)) {
+        reasons += "; " + candidate.info().name + ": it has failed (" + pool.failureReason(device) + ")";
+        continue;
+      }
       std::string reason;
       if (candidate.selectVariant(kernel, reason))
         candidates[d].push_back(device);
@@ -209,8 +216,14 @@ het_status_t placeDispatches(const hetbin::Manifest &manifest, DevicePool &pool,
     }
     if (candidates[d].empty())
       return makeStatus(HET_STATUS_UNSUPPORTED, "kernel '" + kernel.name() +
-                                                    "' has no variant for any available device" + reasons +
+                                                    "' has no variant for any available, healthy device" + reasons +
                                                     " (its variants: " + describeVariants(kernel) + ")");
+    // A device without rates (its driver cannot run the calibration: cuda, xrt) would cost nothing in the model
+    // and draw every kernel it has a variant for; its speed is unknown, so it only takes kernels that no
+    // calibrated device can run.
+    auto uncalibrated = [&](std::size_t device) { return pool.capabilities(device).source == CalibrationSource::None; };
+    if (!std::all_of(candidates[d].begin(), candidates[d].end(), uncalibrated))
+      std::erase_if(candidates[d], uncalibrated);
   }
 
   if (request.automatic) {

@@ -36,8 +36,10 @@ het_status_t selectVariantOn(Device &device, const hetbin::Kernel &kernel, const
 double estimateComputeMicroseconds(const hetbin::Kernel &kernel, const DeviceRates &rates);
 
 /// Places every dispatch of `manifest`'s graph. A dispatch never goes to a device without a variant for its
-/// kernel: UNSUPPORTED names the kernel, the devices and why each one cannot take it. Pins must name kernels of
-/// the module (INVALID_ARGUMENT otherwise). Automatic placement calibrates the pool's available devices.
+/// kernel, nor to one the pool marked failed: UNSUPPORTED names the kernel, the devices and why each one cannot
+/// take it; UNAVAILABLE names a failed device that `request` pins or names. Pins must name kernels of
+/// the module (INVALID_ARGUMENT otherwise). Automatic placement calibrates the pool's available devices, and
+/// places on a device that could not be calibrated (unknown speed) only kernels no calibrated device can run.
 het_status_t placeDispatches(const hetbin::Manifest &manifest, DevicePool &pool, const PlacementRequest &request,
                              std::vector<DispatchPlacement> &outPlacements);
 

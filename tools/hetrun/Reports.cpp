@@ -43,6 +43,13 @@ const char *kindName(het_device_kind_t kind) {
 
 } // namespace
 
+std::string describeType(const het_tensor_info_t &info) {
+  std::string text = std::string(het_dtype_name(info.dtype)) + "[";
+  for (size_t i = 0; i < info.rank; ++i)
+    text += (i ? "x" : "") + (info.shape[i] < 0 ? std::string("?") : std::to_string(info.shape[i]));
+  return text + "]";
+}
+
 LatencySummary summarizeLatencies(std::vector<double> samples) {
   std::sort(samples.begin(), samples.end());
   LatencySummary summary;
@@ -53,6 +60,14 @@ LatencySummary summarizeLatencies(std::vector<double> samples) {
   summary.minMs = samples.front();
   summary.maxMs = samples.back();
   return summary;
+}
+
+std::string describeFault(const het_fault_record_t &fault) {
+  std::string where = fault.dispatch < 0 ? std::string(" before this run") :
+                                           " at dispatch " + std::to_string(fault.dispatch) + " (kernel '" +
+                                               fault.kernel + "')";
+  return std::string(fault.device) + " failed" + where + ": " + fault.message + "; " +
+         std::to_string(fault.replaced_count) + " dispatch(es) placed again on the other devices";
 }
 
 std::string formatReportText(const RunReport &report) {
@@ -69,7 +84,14 @@ std::string formatReportText(const RunReport &report) {
   std::snprintf(totals, sizeof totals, "total %.3f ms, %llu bytes to devices, %llu bytes from devices\n",
                 report.totalMs(), static_cast<unsigned long long>(report.bytesToDevice()),
                 static_cast<unsigned long long>(report.bytesFromDevice()));
-  return text + totals;
+  text += totals;
+  for (const het_fault_record_t &fault : report.faults())
+    text += "fault: " + describeFault(fault) + "\n";
+  for (std::size_t i = 0; i < records.size(); ++i)
+    if (*records[i].replaced_from)
+      text += "  dispatch " + std::to_string(i) + " (" + records[i].kernel + "): " + records[i].replaced_from +
+              " -> " + records[i].device + "\n";
+  return text;
 }
 
 std::string formatReportJsonMembers(const RunReport &report) {
@@ -81,7 +103,15 @@ std::string formatReportJsonMembers(const RunReport &report) {
     json += std::string(i ? ", " : "") + "{\"index\": " + std::to_string(i) +
             ", \"kernel\": " + jsonString(records[i].kernel) + ", \"device\": " + jsonString(records[i].device) +
             ", \"start_ms\": " + number(records[i].start_ms) + ", \"time_ms\": " + number(records[i].duration_ms) +
-            ", \"bytes_moved\": " + std::to_string(records[i].bytes_moved) + "}";
+            ", \"bytes_moved\": " + std::to_string(records[i].bytes_moved) +
+            (*records[i].replaced_from ? ", \"replaced_from\": " + jsonString(records[i].replaced_from) : "") + "}";
+  json += "], \"faults\": [";
+  std::vector<het_fault_record_t> faults = report.faults();
+  for (std::size_t i = 0; i < faults.size(); ++i)
+    json += std::string(i ? ", " : "") + "{\"device\": " + jsonString(faults[i].device) +
+            ", \"dispatch\": " + std::to_string(faults[i].dispatch) + ", \"kernel\": " + jsonString(faults[i].kernel) +
+            ", \"message\": " + jsonString(faults[i].message) +
+            ", \"replaced_count\": " + std::to_string(faults[i].replaced_count) + "}";
   return json + "]";
 }
 

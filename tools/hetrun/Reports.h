@@ -10,6 +10,9 @@
 
 namespace het::hetrun {
 
+/// "float32[4x8]"; a dynamic dimension is "?".
+std::string describeType(const het_tensor_info_t &info);
+
 /// Latencies of the measured iterations of a benchmark, in milliseconds.
 struct LatencySummary {
   std::size_t iterations = 0;
@@ -18,10 +21,14 @@ struct LatencySummary {
 /// Percentiles interpolate linearly between the nearest samples; `samples` must not be empty.
 LatencySummary summarizeLatencies(std::vector<double> samples);
 
-/// One line per dispatch: index, kernel, device, start and time in ms, bytes moved; then the totals.
+/// "fpga-sim failed at dispatch 2 (kernel 'k'): <why>; 3 dispatch(es) placed again on the other devices".
+std::string describeFault(const het_fault_record_t &fault);
+
+/// One line per dispatch: index, kernel, device, start and time in ms, bytes moved; then the totals, then the
+/// device failures the run survived and where their dispatches went.
 std::string formatReportText(const RunReport &report);
-/// The members of the report as JSON object members ("total_ms": ..., "dispatches": [...]), without braces, so
-/// that a caller can add its own.
+/// The members of the report as JSON object members ("total_ms": ..., "dispatches": [...], "faults": [...]),
+/// without braces, so that a caller can add its own.
 std::string formatReportJsonMembers(const RunReport &report);
 std::string formatLatencyJsonMembers(const LatencySummary &summary, std::size_t warmup);
 

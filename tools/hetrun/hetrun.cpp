@@ -1,6 +1,8 @@
 // hetrun: loads a .hetbin through the runtime's C API and describes it, runs it on one device or spread over
 // several, reports and benchmarks runs, or lists the devices of the pool.
+#include "CompareDevices.h"
 #include "NpyFile.h"
+#include "KernelLaunch.h"
 #include "OutputDirectory.h"
 #include "Reports.h"
 #include "TensorProtoFile.h"
@@ -18,12 +20,7 @@
 
 namespace {
 
-std::string describe(const het_tensor_info_t &info) {
-  std::string text = std::string(het_dtype_name(info.dtype)) + "[";
-  for (size_t i = 0; i < info.rank; ++i)
-    text += (i ? "x" : "") + (info.shape[i] < 0 ? std::string("?") : std::to_string(info.shape[i]));
-  return text + "]";
-}
+std::string describe(const het_tensor_info_t &info) { return het::hetrun::describeType(info); }
 
 std::string describeInputs(const het::Module &module) {
   std::string text;
@@ -52,6 +49,7 @@ void printSignature(const std::string &path, const het::Module &module) {
     std::printf("  input  %s: %s\n", input.name, describe(input).c_str());
   for (const het_tensor_info_t &output : module.outputs())
     std::printf("  output %s: %s\n", output.name, describe(output).c_str());
+  std::fputs(het::hetrun::describeIndexSpaceKernels(module).c_str(), stdout);
 }
 
 het::Tensor readInputFile(const std::string &file) {
@@ -147,17 +145,17 @@ int run(const std::string &path, const het::Module &module, const het_runtime_op
   std::vector<het::Tensor> inputs = readInputs(module, inputArguments);
   het::Runtime runtime = het::Runtime::create(&options);
   het::Session session = createSession(runtime, module, settings);
-  std::vector<std::string> used;
-  for (const het_device_info_t &device : runtime.devices())
-    for (const het_dispatch_placement_t &placement : session.placements())
-      if (placement.device == std::string(device.name)) {
-        used.push_back(device.name);
-        break;
-      }
 
   auto invoke = [&](het::RunReport *report) {
     try {
-      return session.invoke(inputs, report);
+      // Every run's report, so that a device failing in any run (a warmup's too) is told.
+      het::RunReport runReport;
+      std::vector<het::Tensor> outputs = session.invoke(inputs, &runReport);
+      for (const het_fault_record_t &fault : runReport.faults())
+        std::fprintf(stderr, "hetrun: warning: %s\n", het::hetrun::describeFault(fault).c_str());
+      if (report)
+        *report = runReport;
+      return outputs;
     } catch (const het::Error &error) {
       if (error.code() != HET_STATUS_INVALID_ARGUMENT)
         throw;
@@ -176,6 +174,15 @@ int run(const std::string &path, const het::Module &module, const het_runtime_op
     latencies.push_back(
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
   }
+
+  // The devices that ran the last run, in pool order: after a device failure, not those the session started on.
+  std::vector<std::string> used;
+  for (const het_device_info_t &device : runtime.devices())
+    for (const het_dispatch_record_t &record : report.dispatches())
+      if (record.device == std::string(device.name)) {
+        used.push_back(device.name);
+        break;
+      }
 
   std::vector<het::hetrun::WrittenOutput> written;
   if (!outputDirectory.empty()) {
@@ -212,6 +219,43 @@ int run(const std::string &path, const het::Module &module, const het_runtime_op
   return 0;
 }
 
+/// --compare-devices: the module on every device alone, each device's outputs compared with the first's. Returns
+/// 1 only when a difference exceeds `tolerance` (when it is given, >= 0); a device that cannot run it is skipped.
+int compareDevices(const std::string &path, const het::Module &module, const het_runtime_options_t &options,
+                   const RunSettings &settings, const std::vector<std::string> &inputArguments,
+                   const std::string &outputDirectory, double tolerance) {
+  if (settings.automaticPlacement || settings.deviceName != "auto" || !settings.pins.empty() || settings.benchmark ||
+      !settings.traceFile.empty())
+    throw UsageError("--compare-devices runs the module on every device alone; it takes no --device, --placement, "
+                     "--pin, --benchmark or --trace");
+  std::vector<het::Tensor> inputs = readInputs(module, inputArguments);
+  het::Runtime runtime = het::Runtime::create(&options);
+  het::hetrun::DeviceComparison comparison = het::hetrun::compareDevices(runtime, module, inputs);
+  if (!outputDirectory.empty()) {
+    std::vector<std::string> names;
+    for (const het_tensor_info_t &output : module.outputs())
+      names.push_back(output.name);
+    het::hetrun::writeOutputs(outputDirectory, names, comparison.runs[comparison.reference].outputs);
+  }
+  std::fputs(settings.report == "json" ? het::hetrun::formatComparisonJson(path, module, comparison).c_str()
+                                       : het::hetrun::formatComparisonText(path, module, comparison).c_str(),
+             stdout);
+  if (tolerance < 0)
+    return 0;
+  int status = 0;
+  std::vector<het_tensor_info_t> outputs = module.outputs();
+  for (size_t output = 0; output < comparison.differences.size(); ++output)
+    for (size_t r = 0; r < comparison.runs.size(); ++r)
+      if (!(comparison.differences[output][r].maxAbsolute <= tolerance)) {
+        std::fprintf(stderr, "hetrun: error: output '%s' on %s differs from %s by %g, more than --tolerance %g\n",
+                     outputs[output].name, comparison.runs[r].device.c_str(),
+                     comparison.runs[comparison.reference].device.c_str(),
+                     comparison.differences[output][r].maxAbsolute, tolerance);
+        status = 1;
+      }
+  return status;
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -225,20 +269,34 @@ int main(int argc, char **argv) {
                "  hetrun model.hetbin --input x=x.npy --output-dir out --cpu-partitions=2 --placement=auto \\\n"
                "      --report --trace=trace.json\n"
                "  hetrun model.hetbin --input x=x.npy --benchmark --iterations 50 --report=json\n"
-               "  hetrun --list-devices --json\n",
+               "  hetrun model.hetbin --input x=x.npy --output-dir out --device=fpga-sim --inject-fault=fpga-sim:3\n"
+               "  hetrun model.hetbin --input x=x.npy --compare-devices --tolerance 1e-5\n"
+               "  hetrun --list-devices --json\n"
+               "  hetrun k.hetbin --kernel=saxpy --grid=1024 --arg x=x.npy --arg y=y.npy --arg a=2 --output-dir out\n",
                "hetrun"};
   std::string path;
   std::vector<std::string> inputArguments;
   std::string outputDirectory;
+  het::hetrun::KernelLaunchRequest kernelLaunch;
   RunSettings settings;
   std::string placement = "device";
   unsigned threads = 0;
   unsigned partitions = 1;
   bool listDevicesFlag = false;
   bool json = false;
+  std::string injectFault;
+  bool compare = false;
+  double tolerance = -1;
   app.add_option("module", path, "The .hetbin file to load");
   app.add_option("--input", inputArguments,
                  "NAME=FILE: graph input NAME from FILE, a NumPy .npy or an ONNX TensorProto .pb (repeatable)");
+  app.add_option("--kernel", kernelLaunch.kernel,
+                 "Launch this kernel of the module by itself (C++ kernels, docs/kernel-language.md) instead of the "
+                 "module's graph");
+  app.add_option("--grid", kernelLaunch.grid, "With --kernel: the index space, X[,Y[,Z]]");
+  app.add_option("--arg", kernelLaunch.arguments,
+                 "With --kernel: NAME=FILE.npy, NAME=VALUE for a scalar, or NAME=SHAPE (e.g. 64x64) for a buffer the "
+                 "kernel only writes (repeatable)");
   app.add_option("--output-dir", outputDirectory,
                  "Write each output to DIR/<name>.npy and their list to DIR/outputs.json (created if missing)");
   app.add_option("--device", settings.deviceName,
@@ -266,6 +324,14 @@ int main(int argc, char **argv) {
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
   app.add_option("--warmup", settings.warmup, "Unmeasured runs before --benchmark measures")->capture_default_str();
+  app.add_option("--inject-fault", injectFault,
+                 "DEVICE:N: make DEVICE fail at its N-th launch, to test re-placement (default: $HET_FAULT_INJECT)");
+  app.add_flag("--compare-devices", compare,
+               "Run the module on every device alone and print, per output, each device's largest absolute and "
+               "relative difference from the first device's; --output-dir gets the first device's outputs");
+  app.add_option("--tolerance", tolerance,
+                 "With --compare-devices: exit 1 when an output differs by more than this (absolute)")
+      ->check(CLI::NonNegativeNumber);
   app.add_flag("--list-devices", listDevicesFlag,
                "List the devices of this machine with their capabilities and calibrated speed, or why one is "
                "unavailable");
@@ -276,6 +342,8 @@ int main(int argc, char **argv) {
   het_runtime_options_t options{};
   options.cpu_threads = threads;
   options.cpu_partitions = partitions;
+  if (app.count("--inject-fault"))
+    options.fault_inject = injectFault.c_str();
   settings.automaticPlacement = placement == "auto";
   if (app.count("--report") && settings.report.empty())
     settings.report = "text";
@@ -288,10 +356,19 @@ int main(int argc, char **argv) {
     if (path.empty())
       throw UsageError("a module is required (or --list-devices); run 'hetrun --help'");
     het::Module module = het::Module::loadFile(path);
-    if (inputArguments.empty() && outputDirectory.empty() && !settings.benchmark) {
+    if (!kernelLaunch.kernel.empty()) {
+      kernelLaunch.device = settings.deviceName;
+      kernelLaunch.outputDirectory = outputDirectory;
+      return het::hetrun::launchKernel(path, module, options, kernelLaunch);
+    }
+    if (inputArguments.empty() && outputDirectory.empty() && !settings.benchmark && !compare) {
       printSignature(path, module);
       return 0;
     }
+    if (app.count("--tolerance") && !compare)
+      throw UsageError("--tolerance applies to --compare-devices only");
+    if (compare)
+      return compareDevices(path, module, options, settings, inputArguments, outputDirectory, tolerance);
     if (outputDirectory.empty() && !settings.benchmark)
       throw UsageError("--output-dir is required to run a module");
     return run(path, module, options, settings, inputArguments, outputDirectory);

@@ -369,6 +369,65 @@ TEST_F(SessionTest, PinsKernelsAndRejectsBadPins) {
   EXPECT_EQ(take(het_session_create(nullptr, module.get(), nullptr, &raw)).code, HET_STATUS_INVALID_ARGUMENT);
 }
 
+TEST_F(SessionTest, ReplacesTheWorkOfAFailedDeviceAndReportsIt) {
+  het::Module module = het::Module::loadFile(modulePath("add-scale.hetbin"));
+  het_session_options_t options{};
+  options.device = "fpga-sim";
+  std::vector<het::Tensor> clean = het::Session::create(runtime_, module, &options).invoke(branchInputs());
+
+  het_runtime_options_t faulty{};
+  faulty.cpu_partitions = 2;
+  faulty.fault_inject = "fpga-sim:2";
+  het::Runtime runtime = het::Runtime::create(&faulty);
+  het::Session session = het::Session::create(runtime, module, &options);
+  het::RunReport report;
+  std::vector<het::Tensor> outputs = session.invoke(branchInputs(), &report);
+  ASSERT_EQ(outputs.size(), clean.size());
+  for (size_t i = 0; i < outputs.size(); ++i) {
+    ASSERT_EQ(outputs[i].byteSize(), clean[i].byteSize());
+    EXPECT_EQ(std::memcmp(outputs[i].data(), clean[i].data(), clean[i].byteSize()), 0) << "output " << i;
+  }
+  std::vector<het_fault_record_t> faults = report.faults();
+  ASSERT_EQ(faults.size(), 1u);
+  EXPECT_STREQ(faults[0].device, "fpga-sim");
+  EXPECT_STREQ(faults[0].kernel, "scale_rows");
+  EXPECT_EQ(faults[0].dispatch, 1);
+  EXPECT_THAT(faults[0].message, HasSubstr("injected fault at launch 2 of 'fpga-sim' (fault_inject=fpga-sim:2)"));
+  EXPECT_EQ(faults[0].replaced_count, 2u);
+  for (const het_dispatch_record_t &record : report.dispatches()) {
+    EXPECT_STREQ(record.replaced_from, "fpga-sim");
+    EXPECT_THAT(record.device, HasSubstr("cpu:"));
+  }
+  het_fault_record_t fault;
+  EXPECT_EQ(take(het_run_report_fault(nullptr, 0, &fault)).code, HET_STATUS_INVALID_ARGUMENT);
+  EXPECT_STRNE(session.placements()[0].device, "fpga-sim") << "later runs start from the new placement";
+  EXPECT_TRUE(session.invoke(branchInputs(), &report).size() == clean.size() && report.faults().empty());
+
+  // A session created after the failure never places work on the failed device.
+  het_session_t *raw = nullptr;
+  het::test::StatusResult refused = take(het_session_create(runtime.get(), module.get(), &options, &raw));
+  EXPECT_EQ(refused.code, HET_STATUS_UNAVAILABLE);
+  EXPECT_THAT(refused.message, HasSubstr("device 'fpga-sim' has failed: injected fault"));
+}
+
+TEST_F(SessionTest, TakesTheFaultToInjectFromOptionsOrTheEnvironment) {
+  het_runtime_options_t options{};
+  options.fault_inject = "fpga-sim:x";
+  het_runtime_t *raw = nullptr;
+  het::test::StatusResult bad = take(het_runtime_create_with_options(&options, &raw));
+  EXPECT_EQ(bad.code, HET_STATUS_INVALID_ARGUMENT);
+  EXPECT_THAT(bad.message, HasSubstr("fault_inject 'fpga-sim:x': expected DEVICE:N"));
+  EXPECT_EQ(raw, nullptr);
+  setenv("HET_FAULT_INJECT", "gpu:1", 1);
+  het::test::StatusResult fromEnvironment = take(het_runtime_create(&raw));
+  options.fault_inject = ""; // an empty option injects nothing, whatever the environment says
+  het::test::StatusResult disabled = take(het_runtime_create_with_options(&options, &raw));
+  unsetenv("HET_FAULT_INJECT");
+  EXPECT_THAT(fromEnvironment.message, HasSubstr("HET_FAULT_INJECT 'gpu:1': unknown device 'gpu'"));
+  EXPECT_EQ(disabled.code, HET_STATUS_OK);
+  het_runtime_release(raw);
+}
+
 TEST_F(SessionTest, DefaultsToTheFirstCpuPartitionAndChecksInvokeArguments) {
   het::Module module = het::Module::loadFile(modulePath("add-scale.hetbin"));
   het_session_t *session = nullptr;

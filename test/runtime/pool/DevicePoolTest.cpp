@@ -1,6 +1,9 @@
 // Tests of the computing-force pool: capability descriptors, calibration, and reuse of the calibration cache.
 #include "pool/DevicePool.h"
 
+#include "drivers/DriverTesting.h"
+#include "drivers/cuda/CudaDevice.h"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -110,6 +113,24 @@ TEST_F(DevicePoolTest, DoesNotCalibrateAnUnavailableDevice) {
   EXPECT_EQ(capabilities.rates.gflops, 0);
   EXPECT_THAT(capabilities.reason, HasSubstr("unavailable"));
   EXPECT_EQ(pool.measuredCount(), 0u);
+}
+
+TEST_F(DevicePoolTest, LeavesAGpuItCannotTimeUncalibrated) {
+  test::FakeCuda::get().configure(8, 6, 1, std::size_t(1) << 30);
+  std::vector<std::unique_ptr<Device>> gpu;
+  {
+    test::ScopedEnvironment library("HET_CUDA_LIBRARY", HET_TEST_FAKE_CUDA_LIBRARY);
+    gpu.push_back(createCudaDevice({}));
+  }
+  ASSERT_TRUE(gpu[0]->info().available) << gpu[0]->info().reason;
+  DevicePool pool(std::move(gpu), directory_.string());
+  const DeviceCapabilities &capabilities = pool.capabilities(0);
+  EXPECT_EQ(capabilities.source, CalibrationSource::None) << "no rates to report, not zero-cost ones";
+  EXPECT_EQ(capabilities.rates.gflops, 0);
+  EXPECT_EQ(capabilities.rates.gbPerSecond, 0);
+  EXPECT_THAT(capabilities.reason, HasSubstr("not calibrated: device 'cuda' does not run kernels on the host"));
+  EXPECT_EQ(pool.measuredCount(), 0u);
+  EXPECT_FALSE(std::filesystem::exists(directory_)) << "nothing is cached for it";
 }
 
 TEST_F(DevicePoolTest, WorksWithoutACacheDirectory) {
