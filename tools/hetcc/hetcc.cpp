@@ -1,10 +1,12 @@
 // hetcc: the ahead-of-time compiler driver. Imports a model, partitions it into kernels, generates code for
 // every requested target and packages everything into one .hetbin.
 #include "compiler/Bufferization/Passes.h"
+#include "compiler/Frontend/Cpp/CppKernels.h"
 #include "compiler/Frontend/ONNX/ONNXImporter.h"
 #include "compiler/Package/HetbinSerializer.h"
 #include "compiler/Partition/Passes.h"
 #include "compiler/Target/CPU/Passes.h"
+#include "compiler/Target/ExternalTool/ExternalTool.h"
 #include "compiler/Target/HLS/Passes.h"
 #include "compiler/Target/PTX/Passes.h"
 #include "dialects/Het/IR/HetDialect.h"
@@ -43,8 +45,10 @@ struct Options {
   std::vector<std::string> cudaArchs = {"sm_80", "sm_90"};
   std::vector<std::string> cpuLevels = {"x86-64", "x86-64-v4"};
   std::string fpgaPart = "xcu250-figd2104-2L-e";
+  std::string fpgaPlatform = "xilinx_u250_gen3x16_xdma_4_1_202210_1"; ///< v++ --platform of the xclbins
   bool printSupportedOps = false;
   bool verbose = false;
+  std::string kernels; ///< --kernels=OPS.cpp: C++ kernels for the model's custom-domain ops
 };
 
 /// Prints "[stage] what (time)" lines on stderr, so a long compile shows where it is. On by default when
@@ -62,6 +66,11 @@ public:
       llvm::errs() << (succeeded(result) ? " done" : " failed") << llvm::formatv(" ({0:f2} s)\n", seconds);
     }
     return result;
+  }
+  /// One line of its own among the stages, e.g. a step skipped for want of a tool.
+  void note(llvm::StringRef line) {
+    if (enabled_)
+      llvm::errs() << "hetcc: " << line << "\n";
   }
 
 private:
@@ -100,6 +109,31 @@ int emitMlir(ModuleOp module, const std::string &output) {
 
 bool isONNXInput(llvm::StringRef path) { return path.ends_with(".onnx") || path.ends_with(".onnxtxt"); }
 
+bool isCppInput(llvm::StringRef path) {
+  return path.ends_with(".cpp") || path.ends_with(".cc") || path.ends_with(".cxx");
+}
+
+het::cpp::CompileOptions kernelCompileOptions(const Options &options) {
+  het::cpp::CompileOptions result;
+  result.targets = options.targets;
+  result.cpuLevels = options.cpuLevels;
+  result.cudaArchs = options.cudaArchs;
+  result.fpgaPart = options.fpgaPart;
+  return result;
+}
+
+/// Compiles C++ kernels (hetcc kernels.cpp): each kernel an executable with its variants already compiled.
+/// --emit=mlir stops at the imported host IR.
+OwningOpRef<ModuleOp> importCppKernels(MLIRContext &context, const Options &options) {
+  std::optional<het::cpp::ImportedKernels> kernels =
+      het::cpp::importKernelSource(options.input, context, kernelCompileOptions(options));
+  if (!kernels)
+    return nullptr;
+  if (options.emit == "mlir")
+    return std::move(kernels->host);
+  return het::cpp::compileKernelFile(*kernels, kernelCompileOptions(options));
+}
+
 void printSupportedOps() {
   llvm::outs() << llvm::formatv("{0,-9} {1,-20} {2,-8} {3}\n", "domain", "op", "opsets", "family");
   for (const het::frontend::SupportedOp &op : het::frontend::supportedOps())
@@ -121,6 +155,8 @@ OwningOpRef<ModuleOp> importONNX(MLIRContext &context, const Options &options) {
       llvm::errs() << "hetcc: error: " << error << "\n";
       return nullptr;
     }
+  if (!options.kernels.empty())
+    importOptions.convertCustomNode = het::cpp::buildCustomCall;
   return het::frontend::importONNXFile(options.input, context, importOptions);
 }
 
@@ -138,8 +174,23 @@ LogicalResult partition(ModuleOp module, const Options &options) {
   return pm.run(module);
 }
 
+/// The HLS pass, with xclbins where Vitis v++ is on PATH; without v++ the progress output says they are skipped.
+template <typename RunPass> LogicalResult runHLSCodegen(const Options &options, Progress &progress, RunPass runPass) {
+  het::HetHLSCodegenOptions hlsOptions;
+  hlsOptions.platform = options.fpgaPlatform;
+  std::string what = "generating HLS C++ and C-simulation objects";
+  if (llvm::is_contained(options.targets, "hls")) {
+    if (het::findExternalTool("", "v++"))
+      what = "generating HLS C++, C-simulation objects and xclbins (v++, platform " + options.fpgaPlatform + ")";
+    else
+      progress.note("no Vitis v++ on PATH: skipping the xclbin build (HLS kernels get HLS C++ and C-simulation "
+                    "variants only)");
+  }
+  return runPass(what, het::createHetHLSCodegen(hlsOptions));
+}
+
 /// Compiles every variant that still holds source IR into its target's image.
-LogicalResult generateCode(ModuleOp module, Progress &progress) {
+LogicalResult generateCode(ModuleOp module, const Options &options, Progress &progress) {
   auto runPass = [&](llvm::StringRef what, std::unique_ptr<Pass> pass) {
     return progress.run(what, [&] {
       PassManager pm(module.getContext());
@@ -150,7 +201,7 @@ LogicalResult generateCode(ModuleOp module, Progress &progress) {
   if (failed(runPass("bufferizing kernels", het::createHetBufferizeVariants())) ||
       failed(runPass("generating CPU code", het::createHetCPUCodegen())) ||
       failed(runPass("generating PTX", het::createHetPTXCodegen())) ||
-      failed(runPass("generating HLS C++ and C-simulation objects", het::createHetHLSCodegen())))
+      failed(runHLSCodegen(options, progress, runPass)))
     return failure();
   return success();
 }
@@ -200,9 +251,11 @@ int package(ModuleOp module, const Options &options) {
 
 int main(int argc, char **argv) {
   CLI::App app{"hetcc: compile a model into one .hetbin that carries code for x86-64 CPUs, NVIDIA GPUs (PTX and\n"
-               "cubin) and FPGAs (Vitis HLS C++ and its C-simulation object).\n\n"
+               "cubin) and FPGAs (Vitis HLS C++ and its C-simulation object; an xclbin too when Vitis v++ is\n"
+               "on PATH, else that step is skipped and -v says so).\n\n"
                "Inputs: an ONNX model (.onnx binary or .onnxtxt text), or an .mlir module: func.func @main on\n"
-               "tensors, or the het dialect (executables with per-target variants and a het.graph).\n\n"
+               "tensors, or the het dialect (executables with per-target variants and a het.graph), or C++\n"
+               "kernels (.cpp, written against <het/kernel.h>; docs/kernel-language.md).\n\n"
                "Stages (--emit stops after one): mlir (imported), partitioned (kernels + host graph),\n"
                "ptx / hls-cpp (the generated code of those variants), hetbin (the packaged file).\n\n"
                "Examples:\n"
@@ -212,7 +265,8 @@ int main(int argc, char **argv) {
                "  hetcc --print-supported-ops\n",
                "hetcc"};
   Options options;
-  app.add_option("input", options.input, "The input file (.onnx, .onnxtxt or .mlir)")->check(CLI::ExistingFile);
+  app.add_option("input", options.input, "The input file (.onnx, .onnxtxt, .mlir or a C++ kernel source .cpp)")
+      ->check(CLI::ExistingFile);
   app.add_option("-o,--output", options.output, "Where to write the result (required for --emit=hetbin)");
   app.add_option("--target", options.targets, "Targets to compile for, comma separated: cpu, ptx, hls")
       ->delimiter(',')
@@ -227,6 +281,9 @@ int main(int argc, char **argv) {
       ->check(CLI::IsMember({"x86-64", "x86-64-v2", "x86-64-v3", "x86-64-v4"}))
       ->capture_default_str();
   app.add_option("--fpga-part", options.fpgaPart, "FPGA part of the HLS variants")->capture_default_str();
+  app.add_option("--fpga-platform", options.fpgaPlatform,
+                 "Vitis platform of the xclbins, built only when Vitis v++ is on PATH (else skipped, with a note)")
+      ->capture_default_str();
   app.add_option("--emit", options.emit, "What to produce: hetbin, mlir, partitioned, ptx or hls-cpp")
       ->check(CLI::IsMember({"hetbin", "mlir", "partitioned", "ptx", "hls-cpp"}))
       ->capture_default_str();
@@ -237,6 +294,10 @@ int main(int argc, char **argv) {
                  "Bind an ONNX graph input to a constant TensorProto file at compile time, e.g. "
                  "--input-constant shape=shape.pb (repeatable)")
       ->allow_extra_args(false);
+  app.add_option("--kernels", options.kernels,
+                 "C++ kernels (include <het/kernel.h>) implementing the model's custom-domain ops: a node of op type "
+                 "T runs the HET_KERNEL named T")
+      ->check(CLI::ExistingFile);
   app.add_flag("--print-supported-ops", options.printSupportedOps,
                "Print the ONNX operators the frontend converts, with their opsets, and exit");
   app.add_flag("-v,--verbose", options.verbose, "Print each stage and its time (the default on a terminal)");
@@ -248,16 +309,23 @@ int main(int argc, char **argv) {
     return 0;
   }
   if (options.input.empty()) {
-    llvm::errs() << "hetcc: error: no input file: pass a model (.onnx, .onnxtxt) or an .mlir module\n";
+    llvm::errs() << "hetcc: error: no input file: pass a model (.onnx, .onnxtxt), an .mlir module or C++ kernels "
+                    "(.cpp)\n";
     return 1;
   }
   if (options.emit == "hetbin" && options.output.empty()) {
     llvm::errs() << "hetcc: error: no output file: pass -o OUT.hetbin\n";
     return 1;
   }
-  if (!llvm::StringRef(options.input).ends_with(".mlir") && !isONNXInput(options.input)) {
+  if (!llvm::StringRef(options.input).ends_with(".mlir") && !isONNXInput(options.input) &&
+      !isCppInput(options.input)) {
     llvm::errs() << "hetcc: error: " << options.input
-                 << ": unsupported input kind: hetcc reads .onnx, .onnxtxt and .mlir files\n";
+                 << ": unsupported input kind: hetcc reads .onnx, .onnxtxt, .mlir and C++ kernel (.cpp) files\n";
+    return 1;
+  }
+  if (!options.kernels.empty() && !isONNXInput(options.input)) {
+    llvm::errs() << "hetcc: error: --kernels binds C++ kernels to the custom ops of an ONNX model; " << options.input
+                 << " is not one\n";
     return 1;
   }
 
@@ -265,6 +333,8 @@ int main(int argc, char **argv) {
   registerAllDialects(registry);
   registry.insert<het::HetDialect>();
   MLIRContext context(registry);
+  // Custom-op placeholders (--kernels) are ops of no dialect until bindCustomOps replaces their kernels.
+  context.allowUnregisteredDialects(!options.kernels.empty());
   // Users get the located message; a dump of the whole op would bury it.
   context.printOpOnDiagnostic(false);
   llvm::SourceMgr sourceMgr;
@@ -275,6 +345,10 @@ int main(int argc, char **argv) {
   if (failed(progress.run("importing " + llvm::sys::path::filename(options.input).str(), [&] {
         if (isONNXInput(options.input)) {
           module = importONNX(context, options);
+          return success(static_cast<bool>(module));
+        }
+        if (isCppInput(options.input)) {
+          module = importCppKernels(context, options);
           return success(static_cast<bool>(module));
         }
         std::string error;
@@ -293,12 +367,18 @@ int main(int argc, char **argv) {
 
   if (failed(progress.run("partitioning into kernels", [&] { return partition(*module, options); })))
     return 1;
+  if (!options.kernels.empty() && failed(progress.run("compiling C++ kernels for custom ops", [&] {
+        std::optional<het::cpp::ImportedKernels> kernels =
+            het::cpp::importKernelSource(options.kernels, context, kernelCompileOptions(options));
+        return success(kernels && succeeded(het::cpp::bindCustomOps(*module, *kernels, kernelCompileOptions(options))));
+      })))
+    return 1;
   if (failed(keepTargets(*module, std::set<std::string>(options.targets.begin(), options.targets.end()))))
     return 1;
   if (options.emit == "partitioned")
     return emitMlir(*module, options.output);
 
-  if (failed(generateCode(*module, progress)))
+  if (failed(generateCode(*module, options, progress)))
     return 1;
   if (options.emit == "ptx")
     return emitImages(*module, het::ImageFormat::Ptx, options.output);
