@@ -1,5 +1,6 @@
 // het-cpu-codegen: bufferized cpu variants into x86-64 ELF shared objects with the tile entry of the kernel ABI.
 #include "compiler/Target/CPU/Passes.h"
+#include "compiler/Target/CPU/ContractionKernel.h"
 #include "compiler/Target/KernelBody/KernelBody.h"
 #include "compiler/Target/ExternalTool/ExternalTool.h"
 
@@ -183,6 +184,18 @@ std::optional<TilePlan> planTiles(func::FuncOp kernel, int64_t minTileWork) {
   return std::nullopt;
 }
 
+// A contraction cut along the rows of its micro-kernel gets whole register blocks per tile, so that only the last
+// tile has a partial one; unless that would leave a single tile, as parallelism matters more.
+void alignChunksToRowBlocks(TilePlan &plan, const MicroKernelShape &shape) {
+  for (const TiledOp &tiled : plan.ops) {
+    std::optional<ContractionRows> rows = matchContractionRows(tiled.op, shape);
+    int64_t aligned = rows ? static_cast<int64_t>(llvm::alignTo(plan.chunk, rows->rowsPerBlock)) : plan.chunk;
+    if (rows && rows->dim == tiled.dim && llvm::divideCeil(plan.extent, aligned) >= 2)
+      plan.chunk = aligned;
+  }
+  plan.tiles = llvm::divideCeil(plan.extent, plan.chunk);
+}
+
 // Restricts every planned op to the iterations [tile_begin * chunk, tile_end * chunk) of its cut dimension by
 // running it on subviews of its buffers.
 void applyTiles(const TilePlan &plan, Value tileBegin, Value tileEnd) {
@@ -294,6 +307,7 @@ OpPassManager buildLoweringPipeline() {
   pipeline.addPass(createConvertMathToLLVMPass());
   // What has no LLVM intrinsic (erf, tanh, atan, ...) calls libm, which every runtime process has loaded.
   pipeline.addPass(createConvertMathToLibmPass());
+  pipeline.addPass(createConvertVectorToLLVMPass());
   pipeline.addPass(createFinalizeMemRefToLLVMConversionPass());
   pipeline.addPass(createArithToLLVMConversionPass());
   pipeline.addPass(createConvertIndexToLLVMPass());
@@ -463,10 +477,14 @@ LogicalResult HetCPUCodegenPass::lowerGroup(ArrayRef<VariantOp> group, std::vect
                                     {kernel.getLoc(), kernel.getLoc()})))
     return failVariant() << "could not add the tile range to @" << entryName;
   moveParallelDimInnermost(kernel);
+  MicroKernelShape shape = microKernelShapeFor(cast<CPUTargetAttr>(leader.getTarget()).getFeatureLevel());
   std::optional<TilePlan> plan = planTiles(kernel, minTileWork);
+  if (plan)
+    alignChunksToRowBlocks(*plan, shape);
   int64_t tiles = plan ? plan->tiles : 1;
   if (plan)
     applyTiles(*plan, kernel.getArgument(bindings), kernel.getArgument(bindings + 1));
+  lowerContractions(kernel, shape);
 
   std::string bodyName = (entryName + "_tiles").str();
   SymbolTable::setSymbolName(kernel, bodyName);
@@ -519,9 +537,13 @@ void HetCPUCodegenPass::runOnOperation() {
           variant.getBody().empty() || variant.getBody().front().empty())
         continue;
       Operation *body = &variant.getBody().front().front();
+      // Levels of different vector widths get different micro-kernels, so they share no lowering.
+      auto lanes = [](VariantOp of) {
+        return microKernelShapeFor(cast<CPUTargetAttr>(of.getTarget()).getFeatureLevel()).lanes;
+      };
       auto equal = [&](const SmallVector<VariantOp> &group) {
         VariantOp leader = group.front();
-        return leader.getEntryPoint() == variant.getEntryPoint() &&
+        return leader.getEntryPoint() == variant.getEntryPoint() && lanes(leader) == lanes(variant) &&
                OperationEquivalence::isEquivalentTo(&leader.getBody().front().front(), body,
                                                     OperationEquivalence::IgnoreLocations);
       };

@@ -23,6 +23,16 @@ def HetCPUCodegen : Pass<"het-cpu-codegen", "mlir::ModuleOp"> {
     (enough work per chunk that a tile is not tiny); a tile range restricts every op to its chunks through
     subviews, so any partition of `[0, grid[0])` computes the same result. Any other body has `grid = [1]`.
 
+    Contractions: an f32 op computing `out += a * b` whose output and one input walk the output's last loop
+    dimension contiguously (matmul, batch matmul, Gemm, the heads of attention, stride-1 convolution) becomes
+    cache-blocked loops around a register-blocked outer-product micro-kernel in the vector dialect: rows x
+    (vectors x lanes) accumulators held in registers over a reduction block, one vector load per vector and one
+    broadcast per row per step, `vector.fma` where the level has FMA. Lanes follow the level (16 for x86-64-v4, 8
+    for -v3, 4 below), so variants of different widths are lowered separately; a matmul's right-hand side is
+    packed panel by panel into a stack buffer (gathered when transposed); the last partial column block uses masked loads and stores; tiles
+    that cut the rows hold whole register blocks; a zero fill of the output right before is folded into zero
+    accumulators. docs/performance.md describes the design and its numbers.
+
     Lowering: linalg to loops, then scf/cf, memref, arith, math and func to the LLVM dialect (math without an
     LLVM intrinsic calls libm), LLVM IR, LLVM's O3 pipeline (loop and SLP vectorization) and an object for
     x86-64 with `-mcpu=LEVEL` (x86-64, x86-64-v2, x86-64-v3, x86-64-v4, the psABI levels), linked by
@@ -46,9 +56,9 @@ def HetCPUCodegen : Pass<"het-cpu-codegen", "mlir::ModuleOp"> {
            "Iterations times body ops below which tiles are merged into one">,
   ];
   let dependentDialects = [
-    "::mlir::LLVM::LLVMDialect", "::mlir::arith::ArithDialect", "::mlir::cf::ControlFlowDialect",
+    "::mlir::LLVM::LLVMDialect", "::mlir::affine::AffineDialect", "::mlir::arith::ArithDialect", "::mlir::cf::ControlFlowDialect",
     "::mlir::func::FuncDialect", "::mlir::linalg::LinalgDialect", "::mlir::memref::MemRefDialect",
-    "::mlir::scf::SCFDialect"
+    "::mlir::scf::SCFDialect", "::mlir::vector::VectorDialect"
   ];
 }
 

@@ -83,6 +83,11 @@ def reference_matmul(inputs):
     return [matmul(inputs[0], inputs[1])]
 
 
+def reference_matmul_transposed_b(inputs):
+    (x, (m, k)), (w, (n, _)) = inputs
+    return [[sum(x[i * k + p] * w[j * k + p] for p in range(k)) for i in range(m) for j in range(n)]]
+
+
 def reference_tanh_erf_chain(inputs):
     (x, (rows, cols)), (y, _) = inputs
     return [[math.tanh(x[i] * y[i % cols] + 1.0) + math.erf(x[i]) for i in range(rows * cols)]]
@@ -173,4 +178,5 @@ def main():
     print(f"PASS {tag}")
 
 
-main()
+if __name__ == "__main__":
+    main()
