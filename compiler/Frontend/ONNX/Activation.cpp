@@ -1,5 +1,5 @@
-// ONNX activations: the pointwise family (Relu, LeakyRelu, Sigmoid, HardSigmoid, Tanh, ...), PRelu, Clip, and
-// Softmax / LogSoftmax, Hardmax.
+// ONNX activations: the pointwise family (Relu, LeakyRelu, Sigmoid, HardSigmoid, Tanh, ...), PRelu, Clip, Shrink,
+// and Softmax / LogSoftmax, Hardmax.
 #include "ConverterRegistry.h"
 #include "LinalgEmitter.h"
 
@@ -15,24 +15,6 @@ namespace {
 
 const int32_t kFloatDTypes[] = {kFloat, kDouble};
 const int32_t kReluDTypes[] = {kFloat, kDouble, kInt8, kInt16, kInt32, kInt64};
-
-/// Scalar arithmetic in the element type of the values, to keep the activation formulas readable.
-struct ScalarMath {
-  OpBuilder &b;
-  Location loc;
-  Type type;
-
-  Value constant(double value) { return scalarConstant(b, loc, type, value); }
-  Value add(Value lhs, Value rhs) { return arith::AddFOp::create(b, loc, lhs, rhs); }
-  Value sub(Value lhs, Value rhs) { return arith::SubFOp::create(b, loc, lhs, rhs); }
-  Value mul(Value lhs, Value rhs) { return arith::MulFOp::create(b, loc, lhs, rhs); }
-  Value div(Value lhs, Value rhs) { return arith::DivFOp::create(b, loc, lhs, rhs); }
-  Value max(Value lhs, Value rhs) { return arith::MaximumFOp::create(b, loc, lhs, rhs); }
-  Value min(Value lhs, Value rhs) { return arith::MinimumFOp::create(b, loc, lhs, rhs); }
-  Value exp(Value value) { return math::ExpOp::create(b, loc, value); }
-  Value less(Value lhs, Value rhs) { return arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT, lhs, rhs); }
-  Value select(Value condition, Value lhs, Value rhs) { return arith::SelectOp::create(b, loc, condition, lhs, rhs); }
-};
 
 } // namespace
 
@@ -230,6 +212,21 @@ LogicalResult convertHardmax(NodeContext &ctx) {
                    });
   ctx.setOutput(0, {result, x.dtype});
   return success();
+}
+
+LogicalResult convertShrink(NodeContext &ctx) {
+  if (failed(ctx.requireDType(0, kFloatDTypes)))
+    return failure();
+  double lambd = ctx.floatAttribute("lambd", 0.5), bias = ctx.floatAttribute("bias", 0);
+  return emitBroadcastNode(ctx, {ctx.input(0)}, ctx.input(0).dtype,
+                           [&](OpBuilder &b, Location loc, ValueRange args) -> Value {
+                             Value x = args[0];
+                             ScalarMath m{b, loc, x.getType()};
+                             // x + bias below -lambd, x - bias above lambd, 0 between.
+                             Value zero = m.constant(0);
+                             Value above = m.select(m.less(m.constant(lambd), x), m.sub(x, m.constant(bias)), zero);
+                             return m.select(m.less(x, m.constant(-lambd)), m.add(x, m.constant(bias)), above);
+                           });
 }
 
 } // namespace het::frontend

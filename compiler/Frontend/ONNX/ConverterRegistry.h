@@ -13,6 +13,8 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
+#include <variant>
 
 namespace onnx {
 class NodeProto;
@@ -37,9 +39,12 @@ enum DType : int32_t {
   kDouble = 11,
   kUInt32 = 12,
   kUInt64 = 13,
+  kBFloat16 = 16,
 };
 
 bool isFloatDType(int32_t dtype);
+/// float16 and bfloat16: stored as such, computed in f32 (see castScalar).
+bool isHalfDType(int32_t dtype);
 bool isUnsignedDType(int32_t dtype);
 /// The name ONNX gives the type ("float", "int64", ...), for diagnostics.
 llvm::StringRef dtypeName(int32_t dtype);
@@ -58,7 +63,23 @@ struct OnnxValue {
   int64_t rank() const { return type().getRank(); }
 };
 
+/// A sequence or optional of the ONNX graph, held by the importer as the list of its tensors: the frontend takes
+/// sequences and optionals whose structure (length, presence) is known at compile time.
+struct OnnxSequence {
+  llvm::SmallVector<OnnxValue> elements;
+  /// The element type, which an empty sequence has too (undefined for an empty optional).
+  int32_t dtype = kUndefined;
+  /// An optional of a tensor: one element when it holds a value, none when it is empty.
+  bool isOptional = false;
+};
+
 class ValueTable;
+
+/// An attribute of a node that a converter builds out of other ops (NodeContext::convertOp).
+struct OpAttribute {
+  std::string name;
+  std::variant<int64_t, float, llvm::SmallVector<int64_t>, std::string> value;
+};
 
 /// One node being converted: its inputs as MLIR values, its attributes, a builder at its location, and the
 /// place its results go. Every diagnostic it emits names the node, its op type and opset.
@@ -80,9 +101,12 @@ public:
   /// Whether optional input `index` was given (ONNX leaves out an optional input by an empty name).
   bool hasInput(unsigned index) const;
   OnnxValue input(unsigned index) const;
+  /// Input `index` when it is a sequence or optional; null when it is a tensor.
+  const OnnxSequence *sequenceInput(unsigned index) const;
   unsigned numOutputs() const;
   bool hasOutput(unsigned index) const;
   void setOutput(unsigned index, OnnxValue value);
+  void setSequenceOutput(unsigned index, OnnxSequence sequence);
 
   /// A compile-time value of input `index`: an initializer, a Constant node, or anything the frontend folded
   /// (Shape). Emits "input N (what) must be a constant ..." when it is not.
@@ -96,10 +120,25 @@ public:
   std::string stringAttribute(llvm::StringRef name, llvm::StringRef defaultValue) const;
   std::optional<llvm::SmallVector<int64_t>> intsAttribute(llvm::StringRef name) const;
   std::optional<llvm::SmallVector<float>> floatsAttribute(llvm::StringRef name) const;
+  std::optional<llvm::SmallVector<std::string>> stringsAttribute(llvm::StringRef name) const;
   /// A TENSOR attribute (Constant's value) as a dense attribute and its ONNX dtype; errors name the attribute.
   mlir::FailureOr<OnnxValue> tensorAttributeConstant(llvm::StringRef name);
   /// Names of the attributes the node carries, to refuse ones a converter does not know.
   llvm::SmallVector<std::string> attributeNames() const;
+
+  /// The number of inputs and outputs of GRAPH attribute `name` (If's branches, Loop's and Scan's body); nullopt
+  /// when the node has no such attribute.
+  std::optional<std::pair<unsigned, unsigned>> subgraphSignature(llvm::StringRef name) const;
+  /// Imports GRAPH attribute `name` once, its inputs bound to `inputs`, in a scope that also sees this node's
+  /// values; returns its outputs. Loop and Scan import their body once per iteration, `instance` tells which.
+  mlir::FailureOr<llvm::SmallVector<OnnxValue>> importSubgraph(llvm::StringRef name, llvm::ArrayRef<OnnxValue> inputs,
+                                                               llvm::StringRef instance);
+  /// Converts op `opType` (with the newest opset's semantics) on `inputs`, a null value for an omitted optional
+  /// input, as if the model held that node; returns its `numResults` outputs. Composite ops (RNNs, quantized
+  /// products) are built this way from the converters of the ops that define them.
+  mlir::FailureOr<llvm::SmallVector<OnnxValue>> convertOp(llvm::StringRef opType, llvm::ArrayRef<OnnxValue> inputs,
+                                                          unsigned numResults = 1,
+                                                          llvm::ArrayRef<OpAttribute> attributes = {});
 
   /// Refuses an input dtype outside `accepted`, naming the input and the accepted types.
   mlir::LogicalResult requireDType(unsigned index, llvm::ArrayRef<int32_t> accepted);
@@ -134,6 +173,10 @@ constexpr int kNewestOpset = 17;
 /// Every converter, sorted by op type. The one place an op is registered.
 llvm::ArrayRef<ConverterEntry> converterTable();
 const ConverterEntry *findConverter(llvm::StringRef opType);
+/// The domain of the preview training ops, which the frontend converts besides the default one.
+inline constexpr llvm::StringLiteral kPreviewTrainingDomain = "ai.onnx.preview.training";
+/// The converter of an op of kPreviewTrainingDomain, or null.
+const ConverterEntry *findTrainingConverter(llvm::StringRef opType);
 
 // Converters, one group per op family file.
 
@@ -160,26 +203,35 @@ mlir::LogicalResult convertPRelu(NodeContext &ctx);
 mlir::LogicalResult convertClip(NodeContext &ctx);
 mlir::LogicalResult convertSoftmax(NodeContext &ctx);
 mlir::LogicalResult convertHardmax(NodeContext &ctx);
+mlir::LogicalResult convertShrink(NodeContext &ctx);
 
 // MatMul.cpp
 mlir::LogicalResult convertMatMul(NodeContext &ctx);
 mlir::LogicalResult convertGemm(NodeContext &ctx);
+mlir::LogicalResult convertEinsum(NodeContext &ctx);
+mlir::LogicalResult convertDet(NodeContext &ctx);
 
 // Convolution.cpp
 mlir::LogicalResult convertConv(NodeContext &ctx);
+mlir::LogicalResult convertConvTranspose(NodeContext &ctx);
 
 // Pooling.cpp
 mlir::LogicalResult convertPool(NodeContext &ctx);
 mlir::LogicalResult convertGlobalPool(NodeContext &ctx);
+mlir::LogicalResult convertMaxUnpool(NodeContext &ctx);
 
 // Normalization.cpp
 mlir::LogicalResult convertBatchNormalization(NodeContext &ctx);
 mlir::LogicalResult convertLayerNormalization(NodeContext &ctx);
+mlir::LogicalResult convertInstanceNormalization(NodeContext &ctx);
+mlir::LogicalResult convertMeanVarianceNormalization(NodeContext &ctx);
+mlir::LogicalResult convertLRN(NodeContext &ctx);
 
 // Reduction.cpp
 mlir::LogicalResult convertReduce(NodeContext &ctx);
 mlir::LogicalResult convertArgExtreme(NodeContext &ctx); // ArgMax ArgMin
 mlir::LogicalResult convertCumSum(NodeContext &ctx);
+mlir::LogicalResult convertTopK(NodeContext &ctx);
 
 // Shape.cpp
 mlir::LogicalResult convertReshape(NodeContext &ctx);
@@ -199,10 +251,25 @@ mlir::LogicalResult convertGatherElements(NodeContext &ctx);
 mlir::LogicalResult convertGatherND(NodeContext &ctx);
 mlir::LogicalResult convertSpaceDepth(NodeContext &ctx); // DepthToSpace SpaceToDepth
 mlir::LogicalResult convertPad(NodeContext &ctx);
+mlir::LogicalResult convertScatterElements(NodeContext &ctx); // Scatter ScatterElements
+mlir::LogicalResult convertScatterND(NodeContext &ctx);
+mlir::LogicalResult convertCompress(NodeContext &ctx);
+mlir::LogicalResult convertReverseSequence(NodeContext &ctx);
 
 // Loss.cpp
 mlir::LogicalResult convertNegativeLogLikelihoodLoss(NodeContext &ctx);
 mlir::LogicalResult convertSoftmaxCrossEntropyLoss(NodeContext &ctx);
+
+// Resample.cpp
+mlir::LogicalResult convertResize(NodeContext &ctx); // Resize Upsample
+mlir::LogicalResult convertGridSample(NodeContext &ctx);
+mlir::LogicalResult convertRoiAlign(NodeContext &ctx);
+
+// Signal.cpp
+mlir::LogicalResult convertDFT(NodeContext &ctx);
+mlir::LogicalResult convertSTFT(NodeContext &ctx);
+mlir::LogicalResult convertWindow(NodeContext &ctx); // BlackmanWindow HammingWindow HannWindow
+mlir::LogicalResult convertMelWeightMatrix(NodeContext &ctx);
 
 // TensorCreation.cpp
 mlir::LogicalResult convertConstant(NodeContext &ctx);
@@ -210,6 +277,46 @@ mlir::LogicalResult convertConstantOfShape(NodeContext &ctx);
 mlir::LogicalResult convertRange(NodeContext &ctx);
 mlir::LogicalResult convertEyeLike(NodeContext &ctx);
 mlir::LogicalResult convertOneHot(NodeContext &ctx);
+
+// DataDependent.cpp
+mlir::LogicalResult convertNonZero(NodeContext &ctx);
+mlir::LogicalResult convertUnique(NodeContext &ctx);
+mlir::LogicalResult convertNonMaxSuppression(NodeContext &ctx);
+
+// Training.cpp (domain ai.onnx.preview.training)
+mlir::LogicalResult convertAdagrad(NodeContext &ctx);
+mlir::LogicalResult convertAdam(NodeContext &ctx);
+mlir::LogicalResult convertMomentum(NodeContext &ctx);
+
+// Quantization.cpp
+mlir::LogicalResult convertQuantizeLinear(NodeContext &ctx);
+mlir::LogicalResult convertDequantizeLinear(NodeContext &ctx);
+mlir::LogicalResult convertDynamicQuantizeLinear(NodeContext &ctx);
+mlir::LogicalResult convertMatMulInteger(NodeContext &ctx);
+mlir::LogicalResult convertConvInteger(NodeContext &ctx);
+mlir::LogicalResult convertQLinearMatMul(NodeContext &ctx);
+mlir::LogicalResult convertQLinearConv(NodeContext &ctx);
+
+// Recurrent.cpp
+mlir::LogicalResult convertRecurrent(NodeContext &ctx); // RNN GRU LSTM
+
+// ControlFlow.cpp
+mlir::LogicalResult convertIf(NodeContext &ctx);
+mlir::LogicalResult convertLoop(NodeContext &ctx);
+mlir::LogicalResult convertScan(NodeContext &ctx);
+
+// Sequence.cpp
+mlir::LogicalResult convertSequenceConstruct(NodeContext &ctx);
+mlir::LogicalResult convertSequenceEmpty(NodeContext &ctx);
+mlir::LogicalResult convertSequenceAt(NodeContext &ctx);
+mlir::LogicalResult convertSequenceInsert(NodeContext &ctx);
+mlir::LogicalResult convertSequenceErase(NodeContext &ctx);
+mlir::LogicalResult convertSequenceLength(NodeContext &ctx);
+mlir::LogicalResult convertSplitToSequence(NodeContext &ctx);
+mlir::LogicalResult convertConcatFromSequence(NodeContext &ctx);
+mlir::LogicalResult convertOptional(NodeContext &ctx);
+mlir::LogicalResult convertOptionalHasElement(NodeContext &ctx);
+mlir::LogicalResult convertOptionalGetElement(NodeContext &ctx);
 
 } // namespace het::frontend
 

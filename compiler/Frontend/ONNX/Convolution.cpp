@@ -1,23 +1,82 @@
-// ONNX Conv over any number of spatial dims (groups, dilations, strides, explicit pads or auto_pad, bias) as one
-// linalg.generic.
+// ONNX Conv and ConvTranspose over any number of spatial dims (groups, dilations, strides, explicit pads or
+// auto_pad, bias), each as one linalg.generic.
 #include "ConverterRegistry.h"
 #include "LinalgEmitter.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "llvm/Support/MathExtras.h"
 
 using namespace mlir;
 
 namespace het::frontend {
 
-LogicalResult convertConv(NodeContext &ctx) {
+namespace {
+
+/// Splits dim `groupDim` of `value` into (group, size / group), so a grouped convolution's maps stay plain affine
+/// functions of the loop dims.
+Value expandGroupDim(ImplicitLocOpBuilder &b, Value value, int64_t groupDim, int64_t group) {
+  auto type = cast<RankedTensorType>(value.getType());
+  SmallVector<int64_t> shape(type.getShape());
+  shape[groupDim] /= group;
+  shape.insert(shape.begin() + groupDim, group);
+  SmallVector<ReassociationIndices> reassociation;
+  for (int64_t dim = 0, next = 0; dim < type.getRank(); ++dim) {
+    if (dim == groupDim)
+      reassociation.push_back({next++, next++});
+    else
+      reassociation.push_back({next++});
+  }
+  return tensor::ExpandShapeOp::create(b, RankedTensorType::get(shape, type.getElementType()), value, reassociation);
+}
+
+/// Sets output 0 to a convolution's N x [G x] M/G x spatial... `result`, its group dims merged back (when
+/// `grouped`) and the optional per-filter bias (input 2) added.
+LogicalResult setGroupedResult(NodeContext &ctx, Value result, bool grouped, int64_t filters) {
+  ImplicitLocOpBuilder &b = ctx.builder();
+  auto type = cast<RankedTensorType>(result.getType());
+  if (grouped) {
+    SmallVector<ReassociationIndices> reassociation = {{0}, {1, 2}};
+    for (int64_t dim = 3; dim < type.getRank(); ++dim)
+      reassociation.push_back({dim});
+    result = tensor::CollapseShapeOp::create(b, result, reassociation);
+    type = cast<RankedTensorType>(result.getType());
+  }
+  if (ctx.hasInput(2)) {
+    OnnxValue bias = ctx.input(2);
+    if (bias.rank() != 1 || bias.shape()[0] != filters)
+      return ctx.emitError() << "B must be 1-D with " << filters << " entries";
+    SmallVector<int64_t> biasShape(type.getRank() - 1, 1);
+    biasShape[0] = filters;
+    Value shapedBias = reshapeTensor(b, bias.value, biasShape);
+    result = buildElementwise(b, {result, shapedBias}, type.getShape(), type.getElementType(),
+                              [](OpBuilder &nested, Location loc, ValueRange args) -> Value {
+                                return arith::AddFOp::create(nested, loc, args[0], args[1]);
+                              });
+  }
+  ctx.setOutput(0, {result, ctx.input(0).dtype});
+  return success();
+}
+
+/// Both convolutions take a float X of N x C x spatial... and a W of the same rank.
+LogicalResult checkOperands(NodeContext &ctx) {
   if (failed(ctx.requireDType(0, {kFloat, kDouble})))
+    return failure();
+  int64_t rank = ctx.input(0).rank(), weightRank = ctx.input(1).rank();
+  if (rank < 3 || weightRank != rank)
+    return ctx.emitError() << "X must be N x C x spatial... (rank 3 or more) and W of the same rank; got ranks " << rank
+                           << " and " << weightRank;
+  return success();
+}
+
+} // namespace
+
+LogicalResult convertConv(NodeContext &ctx) {
+  if (failed(checkOperands(ctx)))
     return failure();
   OnnxValue x = ctx.input(0), w = ctx.input(1);
   int64_t rank = x.rank(), spatialRank = rank - 2;
-  if (rank < 3 || w.rank() != rank)
-    return ctx.emitError() << "X must be N x C x spatial... (rank 3 or more) and W of the same rank; got ranks " << rank
-                           << " and " << w.rank();
   int64_t group = ctx.intAttribute("group", 1);
   int64_t batch = x.shape()[0], channels = x.shape()[1], filters = w.shape()[0], groupChannels = w.shape()[1];
   if (group <= 0 || channels != group * groupChannels || filters % group != 0)
@@ -39,25 +98,9 @@ LogicalResult convertConv(NodeContext &ctx) {
   Value weights = w.value;
   int64_t groupFilters = filters / group;
   bool grouped = group > 1;
-  // Grouped convolution gets an explicit group dim (expanded from the channel dims) so every indexing map stays
-  // a plain affine function of the loop dims.
-  auto withGroup = [&](Value value, int64_t groupDim, int64_t inner) {
-    auto type = cast<RankedTensorType>(value.getType());
-    SmallVector<int64_t> shape(type.getShape());
-    shape[groupDim] = inner;
-    shape.insert(shape.begin() + groupDim, group);
-    SmallVector<ReassociationIndices> reassociation;
-    for (int64_t dim = 0, next = 0; dim < type.getRank(); ++dim) {
-      if (dim == groupDim)
-        reassociation.push_back({next++, next++});
-      else
-        reassociation.push_back({next++});
-    }
-    return tensor::ExpandShapeOp::create(b, RankedTensorType::get(shape, elementType), value, reassociation);
-  };
   if (grouped) {
-    input = withGroup(input, 1, groupChannels);
-    weights = withGroup(weights, 0, groupFilters);
+    input = expandGroupDim(b, input, 1, group);
+    weights = expandGroupDim(b, weights, 0, group);
   }
 
   // Loop dims: n, [g], m, spatial outputs..., c, window...
@@ -92,33 +135,126 @@ LogicalResult convertConv(NodeContext &ctx) {
     resultShape.push_back(group);
   resultShape.push_back(grouped ? groupFilters : filters);
   llvm::append_range(resultShape, geometry->output);
-  int32_t dtype = x.dtype;
   Value result = buildGeneric(b, {input, weights}, filledTensor(b, resultShape, zero), maps, iterators,
                               [&](OpBuilder &nested, Location loc, ValueRange args) {
                                 Value product = arith::MulFOp::create(nested, loc, args[0], args[1]);
                                 return arith::AddFOp::create(nested, loc, args[2], product);
                               });
-  if (grouped) {
-    SmallVector<ReassociationIndices> reassociation = {{0}, {1, 2}};
-    for (int64_t i = 0; i < spatialRank; ++i)
-      reassociation.push_back({3 + i});
-    result = tensor::CollapseShapeOp::create(b, result, reassociation);
+  return setGroupedResult(ctx, result, grouped, filters);
+}
+
+LogicalResult convertConvTranspose(NodeContext &ctx) {
+  if (failed(checkOperands(ctx)))
+    return failure();
+  OnnxValue x = ctx.input(0), w = ctx.input(1);
+  int64_t rank = x.rank(), spatialRank = rank - 2;
+  int64_t group = ctx.intAttribute("group", 1);
+  int64_t batch = x.shape()[0], channels = x.shape()[1], groupFilters = w.shape()[1];
+  if (group <= 0 || w.shape()[0] != channels || channels % group != 0)
+    return ctx.emitError() << "group " << group << " does not fit " << channels << " input channels and W of "
+                           << w.shape()[0] << " x " << groupFilters;
+  int64_t filters = group * groupFilters;
+  ArrayRef<int64_t> kernel = w.shape().drop_front(2), spatial = x.shape().drop_front(2);
+  if (std::optional<SmallVector<int64_t>> kernelShape = ctx.intsAttribute("kernel_shape"))
+    if (ArrayRef<int64_t>(*kernelShape) != kernel)
+      return ctx.emitError() << "kernel_shape disagrees with the shape of W";
+  auto readList = [&](StringRef name, int64_t defaultValue, int64_t size) -> FailureOr<SmallVector<int64_t>> {
+    SmallVector<int64_t> values = ctx.intsAttribute(name).value_or(SmallVector<int64_t>(size, defaultValue));
+    if (static_cast<int64_t>(values.size()) != size)
+      return ctx.emitError() << name << " has " << values.size() << " entries; the input needs " << size;
+    return values;
+  };
+  FailureOr<SmallVector<int64_t>> strides = readList("strides", 1, spatialRank),
+                                  dilations = readList("dilations", 1, spatialRank),
+                                  outputPadding = readList("output_padding", 0, spatialRank),
+                                  pads = readList("pads", 0, 2 * spatialRank);
+  if (failed(strides) || failed(dilations) || failed(outputPadding) || failed(pads))
+    return failure();
+  std::string autoPad = ctx.stringAttribute("auto_pad", "NOTSET");
+  if (autoPad != "NOTSET" && autoPad != "VALID" && autoPad != "SAME_UPPER" && autoPad != "SAME_LOWER")
+    return ctx.emitError() << "auto_pad '" << autoPad << "' is not supported; supported: NOTSET, VALID, SAME_UPPER, "
+                           << "SAME_LOWER";
+  std::optional<SmallVector<int64_t>> outputShape = ctx.intsAttribute("output_shape");
+  if (outputShape && static_cast<int64_t>(outputShape->size()) != spatialRank)
+    return ctx.emitError() << "output_shape must give one size per spatial dim (" << spatialRank << ")";
+  // Each spatial dim: the full transposed output is stride * (in - 1) + output_padding + extent; output_shape
+  // or auto_pad SAME trims it to a requested size, the padding split as the ONNX spec says.
+  SmallVector<int64_t> output, padBefore, extents;
+  for (int64_t i = 0; i < spatialRank; ++i) {
+    int64_t stride = (*strides)[i], dilation = (*dilations)[i];
+    if (stride <= 0 || dilation <= 0 || kernel[i] <= 0)
+      return ctx.emitError() << "strides, dilations and kernel_shape must be positive";
+    int64_t extent = (kernel[i] - 1) * dilation + 1;
+    int64_t full = stride * (spatial[i] - 1) + (*outputPadding)[i] + extent;
+    int64_t size, before;
+    if (outputShape || autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER") {
+      size = outputShape ? (*outputShape)[i] : spatial[i] * stride;
+      // A negative total (a requested size beyond the full output) halves toward -inf, so the extra zeros go
+      // after the data, as in the ONNX reference.
+      int64_t total = full - size, half = llvm::divideFloorSigned(total, 2);
+      before = autoPad == "SAME_UPPER" ? half : total - half;
+    } else {
+      before = autoPad == "VALID" ? 0 : (*pads)[i];
+      size = full - before - (autoPad == "VALID" ? 0 : (*pads)[spatialRank + i]);
+    }
+    if (size <= 0)
+      return ctx.emitError() << "spatial dim " << i << " of the output would be " << size << " elements";
+    output.push_back(size);
+    padBefore.push_back(before);
+    extents.push_back(extent);
   }
-  if (ctx.hasInput(2)) {
-    OnnxValue bias = ctx.input(2);
-    if (bias.rank() != 1 || bias.shape()[0] != filters)
-      return ctx.emitError() << "B must be 1-D with " << filters << " entries";
-    SmallVector<int64_t> biasShape(spatialRank + 1, 1);
-    biasShape[0] = filters;
-    Value shapedBias = reshapeTensor(b, bias.value, biasShape);
-    auto type = cast<RankedTensorType>(result.getType());
-    result = buildElementwise(b, {result, shapedBias}, type.getShape(), elementType,
-                              [](OpBuilder &nested, Location loc, ValueRange args) -> Value {
-                                return arith::AddFOp::create(nested, loc, args[0], args[1]);
-                              });
+
+  ImplicitLocOpBuilder &b = ctx.builder();
+  MLIRContext *context = ctx.context();
+  Type elementType = x.type().getElementType();
+  Value zero = scalarConstant(b, b.getLoc(), elementType, 0);
+  // The transposed convolution is a stride-1 convolution with the flipped kernel over the input spread out by the
+  // strides (zeros between elements) in a zero buffer: output o reads buffer[o + base + k * dilation] with the
+  // input's element i at buffer[offset + i * stride].
+  SmallVector<int64_t> bufferShape = {batch, channels}, offsets = {0, 0}, bases, insertStrides = {1, 1};
+  for (int64_t i = 0; i < spatialRank; ++i) {
+    int64_t offset = std::max<int64_t>(0, extents[i] - 1 - padBefore[i]);
+    int64_t base = padBefore[i] - (extents[i] - 1) + offset;
+    bufferShape.push_back(std::max(offset + (spatial[i] - 1) * (*strides)[i] + 1, base + output[i] - 1 + extents[i]));
+    offsets.push_back(offset);
+    bases.push_back(base);
+    insertStrides.push_back((*strides)[i]);
   }
-  ctx.setOutput(0, {result, dtype});
-  return success();
+  Value buffer = tensor::InsertSliceOp::create(
+      b, x.value, filledTensor(b, bufferShape, zero), getAsIndexOpFoldResult(context, offsets),
+      getAsIndexOpFoldResult(context, x.shape()), getAsIndexOpFoldResult(context, insertStrides));
+  Value input = expandGroupDim(b, buffer, 1, group);
+  Value weights = expandGroupDim(b, w.value, 0, group);
+
+  // Loop dims: n, g, m, spatial outputs..., c, window...
+  int64_t outputDim = 3, channelDim = 3 + spatialRank, windowDim = channelDim + 1, numDims = windowDim + spatialRank;
+  auto dim = [&](int64_t index) { return getAffineDimExpr(index, context); };
+  SmallVector<AffineExpr> inputExprs = {dim(0), dim(1), dim(channelDim)};
+  SmallVector<AffineExpr> weightExprs = {dim(1), dim(channelDim), dim(2)};
+  SmallVector<AffineExpr> outputExprs = {dim(0), dim(1), dim(2)};
+  for (int64_t i = 0; i < spatialRank; ++i) {
+    inputExprs.push_back(dim(outputDim + i) + dim(windowDim + i) * (*dilations)[i] + bases[i]);
+    weightExprs.push_back(getAffineConstantExpr(kernel[i] - 1, context) - dim(windowDim + i));
+    outputExprs.push_back(dim(outputDim + i));
+  }
+  // The flipped kernel's maps are not projections, so a window operand gives the window loops their sizes.
+  SmallVector<AffineExpr> windowExprs;
+  for (int64_t i = 0; i < spatialRank; ++i)
+    windowExprs.push_back(dim(windowDim + i));
+  SmallVector<AffineMap> maps = {
+      AffineMap::get(numDims, 0, inputExprs, context), AffineMap::get(numDims, 0, weightExprs, context),
+      AffineMap::get(numDims, 0, windowExprs, context), AffineMap::get(numDims, 0, outputExprs, context)};
+  SmallVector<utils::IteratorType> iterators(channelDim, utils::IteratorType::parallel);
+  iterators.append(spatialRank + 1, utils::IteratorType::reduction);
+  SmallVector<int64_t> resultShape = {batch, group, groupFilters};
+  llvm::append_range(resultShape, output);
+  Value result =
+      buildGeneric(b, {input, weights, emptyTensor(b, kernel, elementType)}, filledTensor(b, resultShape, zero), maps,
+                   iterators, [&](OpBuilder &nested, Location loc, ValueRange args) {
+                     Value product = arith::MulFOp::create(nested, loc, args[0], args[1]);
+                     return arith::AddFOp::create(nested, loc, args[3], product);
+                   });
+  return setGroupedResult(ctx, result, /*grouped=*/true, filters);
 }
 
 } // namespace het::frontend

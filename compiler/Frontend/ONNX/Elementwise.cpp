@@ -15,6 +15,9 @@ namespace het::frontend {
 namespace {
 
 const int32_t kNumericDTypes[] = {kFloat, kDouble, kInt8, kUInt8, kInt16, kUInt16, kInt32, kUInt32, kInt64, kUInt64};
+/// Max, Min, Sum, Mean and Mod also take the half types, which emitBroadcastNode computes in f32.
+const int32_t kNumericAndHalfDTypes[] = {kFloat, kDouble, kFloat16, kBFloat16, kInt8,  kUInt8,
+                                         kInt16, kUInt16, kInt32,   kUInt32,   kInt64, kUInt64};
 const int32_t kFloatDTypes[] = {kFloat, kDouble};
 const int32_t kSignedDTypes[] = {kFloat, kDouble, kInt8, kInt16, kInt32, kInt64};
 
@@ -66,7 +69,8 @@ LogicalResult convertPow(NodeContext &ctx) {
 
 LogicalResult convertVariadic(NodeContext &ctx) {
   StringRef op = ctx.opType();
-  if (failed(requireAll(ctx, op == "Mean" ? ArrayRef<int32_t>(kFloatDTypes) : ArrayRef<int32_t>(kNumericDTypes))))
+  const int32_t meanDTypes[] = {kFloat, kDouble, kFloat16, kBFloat16};
+  if (failed(requireAll(ctx, op == "Mean" ? ArrayRef<int32_t>(meanDTypes) : ArrayRef<int32_t>(kNumericAndHalfDTypes))))
     return failure();
   BinaryKind kind = llvm::StringSwitch<BinaryKind>(op)
                         .Case("Max", BinaryKind::Max)
@@ -218,8 +222,8 @@ LogicalResult convertWhere(NodeContext &ctx) {
 LogicalResult convertCast(NodeContext &ctx) {
   int64_t to = ctx.intAttribute("to", kUndefined);
   if (!elementTypeOf(to, ctx.context()))
-    return ctx.emitError() << "cast to " << dtypeName(to) << " is not supported; supported: float, double, int8, "
-                           << "uint8, int16, uint16, int32, uint32, int64, uint64, bool";
+    return ctx.emitError() << "cast to " << dtypeName(to) << " is not supported; supported: float, double, "
+                           << "float16, bfloat16, int8, uint8, int16, uint16, int32, uint32, int64, uint64, bool";
   if (!elementTypeOf(ctx.input(0).dtype, ctx.context()))
     return ctx.emitError() << "cast from " << dtypeName(ctx.input(0).dtype) << " is not supported";
   ctx.setOutput(0, castTensor(ctx.builder(), ctx.input(0), to));
@@ -249,7 +253,7 @@ LogicalResult convertFloatTest(NodeContext &ctx) {
 }
 
 LogicalResult convertMod(NodeContext &ctx) {
-  if (failed(requireAll(ctx, kNumericDTypes)))
+  if (failed(requireAll(ctx, kNumericAndHalfDTypes)))
     return failure();
   int32_t dtype = ctx.input(0).dtype;
   bool fmod = ctx.intAttribute("fmod", 0);

@@ -48,6 +48,12 @@ Value emptyTensor(ImplicitLocOpBuilder &b, ArrayRef<int64_t> shape, Type element
   return tensor::EmptyOp::create(b, shape, elementType);
 }
 
+Value emptyConstant(ImplicitLocOpBuilder &b, ArrayRef<int64_t> shape, Type elementType) {
+  assert(ShapedType::getNumElements(shape) == 0 && "only an empty tensor is known without its values");
+  return arith::ConstantOp::create(
+      b, DenseElementsAttr::get(RankedTensorType::get(shape, elementType), ArrayRef<Attribute>{}));
+}
+
 Value scalarConstant(OpBuilder &b, Location loc, Type elementType, double value) {
   if (auto floatType = dyn_cast<FloatType>(elementType))
     return arith::ConstantOp::create(b, loc, FloatAttr::get(floatType, value));
@@ -75,6 +81,17 @@ Value extremeConstant(OpBuilder &b, Location loc, int32_t dtype, bool largest) {
 Value filledTensor(ImplicitLocOpBuilder &b, ArrayRef<int64_t> shape, Value scalar) {
   Value empty = emptyTensor(b, shape, scalar.getType());
   return linalg::FillOp::create(b, ValueRange{scalar}, ValueRange{empty}).getResult(0);
+}
+
+Value denseConstant(ImplicitLocOpBuilder &b, ArrayRef<int64_t> shape, Type elementType, ArrayRef<double> values) {
+  SmallVector<Attribute> attributes;
+  for (double value : values) {
+    if (isa<FloatType>(elementType))
+      attributes.push_back(FloatAttr::get(elementType, value));
+    else
+      attributes.push_back(IntegerAttr::get(elementType, static_cast<int64_t>(value)));
+  }
+  return arith::ConstantOp::create(b, DenseElementsAttr::get(RankedTensorType::get(shape, elementType), attributes));
 }
 
 Value buildGeneric(ImplicitLocOpBuilder &b, ValueRange inputs, Value init, ArrayRef<AffineMap> maps,
@@ -120,12 +137,18 @@ LogicalResult emitBroadcastNode(NodeContext &ctx, ArrayRef<OnnxValue> inputs, in
   FailureOr<SmallVector<int64_t>> shape = broadcastInputs(ctx, inputs);
   if (failed(shape))
     return failure();
+  ImplicitLocOpBuilder &b = ctx.builder();
+  if (ShapedType::getNumElements(*shape) == 0) {
+    ctx.setOutput(0, {emptyConstant(b, *shape, elementTypeOf(resultDType, ctx.context())), resultDType});
+    return success();
+  }
+  // float16 and bfloat16 are computed in f32 (see castScalar): half inputs are widened, a half result narrowed.
   SmallVector<Value> values;
   for (const OnnxValue &input : inputs)
-    values.push_back(input.value);
-  ImplicitLocOpBuilder &b = ctx.builder();
-  Value result = buildElementwise(b, values, *shape, elementTypeOf(resultDType, ctx.context()), body);
-  ctx.setOutput(0, {result, resultDType});
+    values.push_back(isHalfDType(input.dtype) ? castTensor(b, input, kFloat).value : input.value);
+  int32_t computeDType = isHalfDType(resultDType) ? kFloat : resultDType;
+  Value result = buildElementwise(b, values, *shape, elementTypeOf(computeDType, ctx.context()), body);
+  ctx.setOutput(0, castTensor(b, {result, computeDType}, resultDType));
   return success();
 }
 
@@ -300,7 +323,86 @@ Value scalarBinary(OpBuilder &b, Location loc, BinaryKind kind, Value lhs, Value
   llvm_unreachable("unknown binary kind");
 }
 
+namespace {
+
+Value i32Constant(OpBuilder &b, Location loc, uint32_t value) {
+  return arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(static_cast<int32_t>(value)));
+}
+
+/// The f32 a float16 or bfloat16 scalar holds, exactly. The conversions between half types and f32 are integer
+/// operations on the bits, so that no target needs half-precision instructions or a runtime library for them (the
+/// CPU shared objects link none, HLS C++ has no half type); targets only load, store and bitcast half values.
+Value extendHalfToF32(OpBuilder &b, Location loc, Value half, int32_t dtype) {
+  Type f32 = b.getF32Type();
+  Value bits = arith::ExtUIOp::create(b, loc, b.getI32Type(), arith::BitcastOp::create(b, loc, b.getI16Type(), half));
+  if (dtype == kBFloat16)
+    return arith::BitcastOp::create(b, loc, f32, arith::ShLIOp::create(b, loc, bits, i32Constant(b, loc, 16)));
+  Value sign = arith::ShLIOp::create(b, loc, arith::AndIOp::create(b, loc, bits, i32Constant(b, loc, 0x8000)),
+                                     i32Constant(b, loc, 16));
+  Value magnitude = arith::AndIOp::create(b, loc, bits, i32Constant(b, loc, 0x7fff));
+  Value shifted = arith::ShLIOp::create(b, loc, magnitude, i32Constant(b, loc, 13));
+  // A normal number moves its exponent from bias 15 to bias 127; infinity and NaN keep an all-ones exponent.
+  Value normal = arith::AddIOp::create(b, loc, shifted, i32Constant(b, loc, 112u << 23));
+  Value special = arith::OrIOp::create(b, loc, shifted, i32Constant(b, loc, 0x7f800000));
+  // A subnormal is its mantissa times 2^-24, which f32 holds as a normal number: exact without denormal support.
+  Value subnormal =
+      arith::BitcastOp::create(b, loc, b.getI32Type(),
+                               arith::MulFOp::create(b, loc, arith::UIToFPOp::create(b, loc, f32, magnitude),
+                                                     arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0x1p-24f))));
+  Value isSubnormal = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, magnitude, i32Constant(b, loc, 0x400));
+  Value isSpecial = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::uge, magnitude, i32Constant(b, loc, 0x7c00));
+  Value result = arith::SelectOp::create(b, loc, isSpecial, special,
+                                         arith::SelectOp::create(b, loc, isSubnormal, subnormal, normal));
+  return arith::BitcastOp::create(b, loc, f32, arith::OrIOp::create(b, loc, result, sign));
+}
+
+/// `value` (f32) as a float16 or bfloat16, in integer operations as extendHalfToF32 says. float16 rounds to
+/// nearest even (numpy's astype); bfloat16 keeps the upper 16 bits, as the ONNX reference's Cast does (opset 13
+/// backend tests), with NaN kept a NaN.
+Value truncateF32ToHalf(OpBuilder &b, Location loc, Value value, int32_t dtype) {
+  Type i32 = b.getI32Type();
+  Value bits = arith::BitcastOp::create(b, loc, i32, value);
+  Value sign = arith::AndIOp::create(b, loc, bits, i32Constant(b, loc, 0x80000000));
+  Value magnitude = arith::XOrIOp::create(b, loc, bits, sign);
+  Value isNaN = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ugt, magnitude, i32Constant(b, loc, 0x7f800000));
+  Value result;
+  if (dtype == kBFloat16) {
+    result = arith::SelectOp::create(b, loc, isNaN, i32Constant(b, loc, 0x7fc0),
+                                     arith::ShRUIOp::create(b, loc, magnitude, i32Constant(b, loc, 16)));
+  } else {
+    // Normal results: rebias the exponent and round the 13 dropped bits to nearest even.
+    Value odd = arith::AndIOp::create(b, loc, arith::ShRUIOp::create(b, loc, magnitude, i32Constant(b, loc, 13)),
+                                      i32Constant(b, loc, 1));
+    Value rounded = arith::AddIOp::create(
+        b, loc, arith::AddIOp::create(b, loc, magnitude, i32Constant(b, loc, (uint32_t(-112) << 23) + 0xfff)), odd);
+    Value normal = arith::ShRUIOp::create(b, loc, rounded, i32Constant(b, loc, 13));
+    // Subnormal results: adding 0.5 lines the f16 mantissa up with f32's low bits, and the f32 addition rounds.
+    Value oneHalf = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.5f));
+    Value sum = arith::AddFOp::create(b, loc, arith::BitcastOp::create(b, loc, b.getF32Type(), magnitude), oneHalf);
+    Value subnormal =
+        arith::SubIOp::create(b, loc, arith::BitcastOp::create(b, loc, i32, sum), i32Constant(b, loc, 0x3f000000));
+    Value isSubnormal =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, magnitude, i32Constant(b, loc, 113u << 23));
+    Value overflows =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::uge, magnitude, i32Constant(b, loc, 143u << 23));
+    result = arith::SelectOp::create(b, loc, isSubnormal, subnormal, normal);
+    result = arith::SelectOp::create(b, loc, overflows, i32Constant(b, loc, 0x7c00), result);
+    result = arith::SelectOp::create(b, loc, isNaN, i32Constant(b, loc, 0x7e00), result);
+  }
+  result = arith::OrIOp::create(b, loc, result, arith::ShRUIOp::create(b, loc, sign, i32Constant(b, loc, 16)));
+  Value half16 = arith::TruncIOp::create(b, loc, b.getI16Type(), result);
+  return arith::BitcastOp::create(b, loc, elementTypeOf(dtype, b.getContext()), half16);
+}
+
+} // namespace
+
 Value castScalar(OpBuilder &b, Location loc, Value value, int32_t from, int32_t to) {
+  if (from == to)
+    return value;
+  if (isHalfDType(from))
+    return castScalar(b, loc, extendHalfToF32(b, loc, value, from), kFloat, to);
+  if (isHalfDType(to))
+    return truncateF32ToHalf(b, loc, castScalar(b, loc, value, from, kFloat), to);
   Type target = elementTypeOf(to, b.getContext());
   Type source = value.getType();
   bool fromFloat = isFloatDType(from), toFloat = isFloatDType(to);
@@ -341,6 +443,81 @@ OnnxValue castTensor(ImplicitLocOpBuilder &b, OnnxValue value, int32_t to) {
       b, ValueRange{value.value}, value.shape(), elementTypeOf(to, b.getContext()),
       [&](OpBuilder &nested, Location loc, ValueRange args) { return castScalar(nested, loc, args[0], from, to); });
   return {result, to};
+}
+
+SmallVector<OnnxValue> OpChain::ops(StringRef type, ArrayRef<OnnxValue> inputs, unsigned numResults,
+                                    ArrayRef<OpAttribute> attributes) {
+  if (hasFailed)
+    return SmallVector<OnnxValue>(numResults);
+  FailureOr<SmallVector<OnnxValue>> results = ctx.convertOp(type, inputs, numResults, attributes);
+  if (mlir::failed(results)) {
+    hasFailed = true;
+    return SmallVector<OnnxValue>(numResults);
+  }
+  return *results;
+}
+
+OnnxValue OpChain::op(StringRef type, ArrayRef<OnnxValue> inputs, ArrayRef<OpAttribute> attributes) {
+  return ops(type, inputs, 1, attributes)[0];
+}
+
+OnnxValue OpChain::transpose(OnnxValue value, ArrayRef<int64_t> perm) {
+  return op("Transpose", {value}, {{"perm", SmallVector<int64_t>(perm)}});
+}
+
+OnnxValue OpChain::select(OnnxValue value, int64_t index, int64_t axis) {
+  return op("Gather", {value, integers({}, {index})}, {{"axis", axis}});
+}
+
+OnnxValue OpChain::unsqueeze(OnnxValue value, int64_t axis) { return op("Unsqueeze", {value, integers({1}, {axis})}); }
+
+SmallVector<OnnxValue> OpChain::split(OnnxValue value, int64_t axis, unsigned parts) {
+  if (hasFailed)
+    return SmallVector<OnnxValue>(parts);
+  SmallVector<int64_t> sizes(parts, value.shape()[axis] / parts);
+  return ops("Split", {value, integers({parts}, sizes)}, parts, {{"axis", axis}});
+}
+
+OnnxValue OpChain::concat(ArrayRef<OnnxValue> values, int64_t axis) {
+  return values.size() == 1 ? values[0] : op("Concat", values, {{"axis", axis}});
+}
+
+OnnxValue OpChain::stack(ArrayRef<OnnxValue> values, int64_t axis) {
+  SmallVector<OnnxValue> expanded;
+  for (const OnnxValue &value : values)
+    expanded.push_back(unsqueeze(value, axis));
+  return concat(expanded, axis);
+}
+
+OnnxValue OpChain::integers(ArrayRef<int64_t> shape, ArrayRef<int64_t> values, int32_t dtype) {
+  auto type = RankedTensorType::get(shape, elementTypeOf(dtype, ctx.context()));
+  SmallVector<APInt> bits = llvm::map_to_vector(
+      values, [&](int64_t value) { return APInt(type.getElementTypeBitWidth(), value, /*isSigned=*/value < 0); });
+  return {arith::ConstantOp::create(ctx.builder(), DenseElementsAttr::get(type, bits)), dtype};
+}
+
+OnnxValue OpChain::filled(ArrayRef<int64_t> shape, double value, int32_t dtype) {
+  ImplicitLocOpBuilder &b = ctx.builder();
+  return {filledTensor(b, shape, scalarConstant(b, b.getLoc(), elementTypeOf(dtype, ctx.context()), value)), dtype};
+}
+
+Value ScalarMath::constant(double value) { return scalarConstant(b, loc, type, value); }
+Value ScalarMath::add(Value lhs, Value rhs) { return arith::AddFOp::create(b, loc, lhs, rhs); }
+Value ScalarMath::sub(Value lhs, Value rhs) { return arith::SubFOp::create(b, loc, lhs, rhs); }
+Value ScalarMath::mul(Value lhs, Value rhs) { return arith::MulFOp::create(b, loc, lhs, rhs); }
+Value ScalarMath::div(Value lhs, Value rhs) { return arith::DivFOp::create(b, loc, lhs, rhs); }
+Value ScalarMath::max(Value lhs, Value rhs) { return arith::MaximumFOp::create(b, loc, lhs, rhs); }
+Value ScalarMath::min(Value lhs, Value rhs) { return arith::MinimumFOp::create(b, loc, lhs, rhs); }
+Value ScalarMath::exp(Value value) { return math::ExpOp::create(b, loc, value); }
+Value ScalarMath::sqrt(Value value) { return math::SqrtOp::create(b, loc, value); }
+Value ScalarMath::less(Value lhs, Value rhs) {
+  return arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT, lhs, rhs);
+}
+Value ScalarMath::equal(Value lhs, Value rhs) {
+  return arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ, lhs, rhs);
+}
+Value ScalarMath::select(Value condition, Value lhs, Value rhs) {
+  return arith::SelectOp::create(b, loc, condition, lhs, rhs);
 }
 
 } // namespace het::frontend

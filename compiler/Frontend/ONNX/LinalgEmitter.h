@@ -21,11 +21,17 @@ mlir::FailureOr<llvm::SmallVector<int64_t>> broadcastShapes(llvm::ArrayRef<llvm:
 mlir::AffineMap broadcastMap(llvm::ArrayRef<int64_t> from, llvm::ArrayRef<int64_t> to, mlir::MLIRContext *context);
 
 mlir::Value emptyTensor(mlir::ImplicitLocOpBuilder &b, llvm::ArrayRef<int64_t> shape, mlir::Type elementType);
+/// A constant of `shape`, which has no elements: what a converter gives for an empty result, which holds nothing to
+/// compute and so needs no kernel.
+mlir::Value emptyConstant(mlir::ImplicitLocOpBuilder &b, llvm::ArrayRef<int64_t> shape, mlir::Type elementType);
 /// A scalar of `elementType` holding `value` (converted; integers truncate toward zero).
 mlir::Value scalarConstant(mlir::OpBuilder &b, mlir::Location loc, mlir::Type elementType, double value);
 /// The smallest (or largest) value of the type: -inf/+inf for floats, the integer limits by signedness.
 mlir::Value extremeConstant(mlir::OpBuilder &b, mlir::Location loc, int32_t dtype, bool largest);
 mlir::Value filledTensor(mlir::ImplicitLocOpBuilder &b, llvm::ArrayRef<int64_t> shape, mlir::Value scalar);
+/// A constant tensor of `shape` holding `values` (row-major) converted to `elementType`.
+mlir::Value denseConstant(mlir::ImplicitLocOpBuilder &b, llvm::ArrayRef<int64_t> shape, mlir::Type elementType,
+                          llvm::ArrayRef<double> values);
 
 /// A linalg.generic over explicit maps, the last map for the output `init`.
 mlir::Value buildGeneric(mlir::ImplicitLocOpBuilder &b, mlir::ValueRange inputs, mlir::Value init,
@@ -77,9 +83,68 @@ enum class BinaryKind { Add, Sub, Mul, Div, Max, Min, Pow };
 mlir::Value scalarBinary(mlir::OpBuilder &b, mlir::Location loc, BinaryKind kind, mlir::Value lhs, mlir::Value rhs,
                          int32_t dtype);
 /// Converts a scalar between ONNX dtypes with Cast's semantics (float to int truncates, to bool tests != 0).
+/// float16 and bfloat16 go through f32 in integer operations on their bits, which every target runs.
 mlir::Value castScalar(mlir::OpBuilder &b, mlir::Location loc, mlir::Value value, int32_t from, int32_t to);
 /// Converts every element of `value` to `to`; returns it unchanged when the dtype already matches.
 OnnxValue castTensor(mlir::ImplicitLocOpBuilder &b, OnnxValue value, int32_t to);
+
+/// Float scalar arithmetic in `type`, to keep formulas (activations, optimizer updates) readable.
+struct ScalarMath {
+  mlir::OpBuilder &b;
+  mlir::Location loc;
+  mlir::Type type;
+
+  mlir::Value constant(double value);
+  mlir::Value add(mlir::Value lhs, mlir::Value rhs);
+  mlir::Value sub(mlir::Value lhs, mlir::Value rhs);
+  mlir::Value mul(mlir::Value lhs, mlir::Value rhs);
+  mlir::Value div(mlir::Value lhs, mlir::Value rhs);
+  /// NaN-propagating maximum and minimum.
+  mlir::Value max(mlir::Value lhs, mlir::Value rhs);
+  mlir::Value min(mlir::Value lhs, mlir::Value rhs);
+  mlir::Value exp(mlir::Value value);
+  mlir::Value sqrt(mlir::Value value);
+  /// lhs < rhs, false when either is NaN.
+  mlir::Value less(mlir::Value lhs, mlir::Value rhs);
+  mlir::Value equal(mlir::Value lhs, mlir::Value rhs);
+  mlir::Value select(mlir::Value condition, mlir::Value lhs, mlir::Value rhs);
+};
+
+/// Builds ONNX ops through NodeContext::convertOp and remembers the first failure, so that a composite op reads as
+/// the formulas of its spec; after a failure every op yields null values and `failed()` tells.
+class OpChain {
+public:
+  explicit OpChain(NodeContext &ctx) : ctx(ctx) {}
+
+  llvm::SmallVector<OnnxValue> ops(llvm::StringRef type, llvm::ArrayRef<OnnxValue> inputs, unsigned numResults,
+                                   llvm::ArrayRef<OpAttribute> attributes = {});
+  OnnxValue op(llvm::StringRef type, llvm::ArrayRef<OnnxValue> inputs, llvm::ArrayRef<OpAttribute> attributes = {});
+
+  OnnxValue add(OnnxValue lhs, OnnxValue rhs) { return op("Add", {lhs, rhs}); }
+  OnnxValue mul(OnnxValue lhs, OnnxValue rhs) { return op("Mul", {lhs, rhs}); }
+  OnnxValue matmul(OnnxValue lhs, OnnxValue rhs) { return op("MatMul", {lhs, rhs}); }
+  OnnxValue transpose(OnnxValue value, llvm::ArrayRef<int64_t> perm);
+  /// Entry `index` of dim `axis` (the direction of a weight, the step of a sequence), without that dim.
+  OnnxValue select(OnnxValue value, int64_t index, int64_t axis = 0);
+  OnnxValue unsqueeze(OnnxValue value, int64_t axis);
+  /// Splits along `axis` into `parts` equal pieces.
+  llvm::SmallVector<OnnxValue> split(OnnxValue value, int64_t axis, unsigned parts);
+  /// Concatenates along `axis`; one value is returned as it is.
+  OnnxValue concat(llvm::ArrayRef<OnnxValue> values, int64_t axis);
+  /// Stacks same-shaped values along a new dim `axis`.
+  OnnxValue stack(llvm::ArrayRef<OnnxValue> values, int64_t axis);
+
+  /// Constants: integers of ONNX type `dtype` with `shape`, a filled tensor, a 0-d scalar.
+  OnnxValue integers(llvm::ArrayRef<int64_t> shape, llvm::ArrayRef<int64_t> values, int32_t dtype = kInt64);
+  OnnxValue filled(llvm::ArrayRef<int64_t> shape, double value, int32_t dtype);
+  OnnxValue scalar(double value, int32_t dtype) { return filled({}, value, dtype); }
+
+  bool failed() const { return hasFailed; }
+
+private:
+  NodeContext &ctx;
+  bool hasFailed = false;
+};
 
 } // namespace het::frontend
 

@@ -1,9 +1,15 @@
-// ONNX MatMul (numpy matmul: 1-D operands, batched and broadcast batch dims) and Gemm (alpha, beta, transA,
-// transB, C broadcast), as linalg.generic contractions.
+// ONNX MatMul (numpy matmul: 1-D operands, batched and broadcast batch dims), Gemm (alpha, beta, transA,
+// transB, C broadcast) and Einsum, as linalg.generic contractions, and Det by the Leibniz formula.
 #include "ConverterRegistry.h"
 #include "LinalgEmitter.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+
+#include <algorithm>
+#include <map>
+#include <numeric>
 
 using namespace mlir;
 
@@ -139,6 +145,217 @@ LogicalResult convertGemm(NodeContext &ctx) {
     }
     return result;
   });
+}
+
+namespace {
+
+/// Splits "ab,bc->ac" (spaces ignored) into operand terms and the result term (empty optional when implicit),
+/// expanding "..." to as many '.' as the operand's rank leaves over; `ranks` holds the operands' ranks.
+FailureOr<std::pair<SmallVector<std::string>, std::optional<std::string>>>
+parseEinsum(NodeContext &ctx, StringRef equation, ArrayRef<int64_t> ranks) {
+  std::string text;
+  for (char c : equation)
+    if (c != ' ')
+      text.push_back(c);
+  auto [lhs, rhs] = StringRef(text).split("->");
+  bool explicitResult = StringRef(text).contains("->");
+  SmallVector<StringRef> terms;
+  lhs.split(terms, ',');
+  if (terms.size() != ranks.size())
+    return ctx.emitError() << "equation '" << equation << "' names " << terms.size() << " operands, the node has "
+                           << ranks.size();
+  auto expand = [&](StringRef term, std::optional<int64_t> rank, int64_t ellipsisRank) -> FailureOr<std::string> {
+    size_t dots = term.find("...");
+    std::string labels = term.str();
+    if (dots != StringRef::npos)
+      labels = (term.take_front(dots) + std::string(ellipsisRank, '.') + term.drop_front(dots + 3)).str();
+    bool valid = llvm::all_of(term.take_front(dots == StringRef::npos ? term.size() : dots), llvm::isAlpha) &&
+                 (dots == StringRef::npos || llvm::all_of(term.drop_front(dots + 3), llvm::isAlpha));
+    if (!valid || (rank && static_cast<int64_t>(labels.size()) != *rank))
+      return ctx.emitError() << "equation '" << equation << "': term '" << term << "' does not match "
+                             << (rank ? "an operand of rank " + std::to_string(*rank) : std::string("the operands"))
+                             << "; terms are letters with at most one '...'";
+    return labels;
+  };
+  SmallVector<std::string> operands;
+  int64_t ellipsisRank = 0;
+  for (auto [term, rank] : llvm::zip_equal(terms, ranks)) {
+    int64_t letters = llvm::count_if(term, llvm::isAlpha);
+    int64_t covered = term.contains("...") ? rank - letters : 0;
+    if (covered < 0)
+      return ctx.emitError() << "equation '" << equation << "': term '" << term << "' has more labels than its "
+                             << "operand's rank " << rank;
+    ellipsisRank = std::max(ellipsisRank, covered);
+    FailureOr<std::string> labels = expand(term, rank, covered);
+    if (failed(labels))
+      return failure();
+    operands.push_back(*labels);
+  }
+  if (!explicitResult)
+    return std::make_pair(operands, std::optional<std::string>());
+  FailureOr<std::string> result = expand(rhs, std::nullopt, ellipsisRank);
+  if (failed(result))
+    return failure();
+  return std::make_pair(operands, std::optional<std::string>(*result));
+}
+
+} // namespace
+
+LogicalResult convertEinsum(NodeContext &ctx) {
+  for (unsigned i = 0; i < ctx.numInputs(); ++i)
+    if (failed(ctx.requireDType(i, kMatMulDTypes)))
+      return failure();
+  int32_t dtype = ctx.input(0).dtype;
+  SmallVector<OnnxValue> inputs;
+  SmallVector<int64_t> ranks;
+  for (unsigned i = 0; i < ctx.numInputs(); ++i) {
+    inputs.push_back(ctx.input(i));
+    ranks.push_back(inputs.back().rank());
+  }
+  std::string equation = ctx.stringAttribute("equation", "");
+  auto parsed = parseEinsum(ctx, equation, ranks);
+  if (failed(parsed))
+    return failure();
+  auto &[operandLabels, resultLabels] = *parsed;
+  // "..." dims align at the back across operands (numpy broadcasting); each gets its own label, '0' + k for the
+  // k-th from the back, so that every iteration dim has one label.
+  std::map<char, int64_t> sizes;
+  SmallVector<std::string> named;
+  int64_t ellipsisRank = 0;
+  for (auto [labels, input] : llvm::zip_equal(operandLabels, inputs)) {
+    int64_t dots = llvm::count(labels, '.');
+    ellipsisRank = std::max(ellipsisRank, dots);
+    std::string renamed = labels;
+    int64_t seen = 0;
+    for (char &label : renamed)
+      if (label == '.')
+        label = static_cast<char>('0' + (dots - 1 - seen++));
+    for (auto [label, size] : llvm::zip_equal(renamed, input.shape())) {
+      auto [it, inserted] = sizes.emplace(label, size);
+      if (inserted || it->second == size || size == 1)
+        continue;
+      if (it->second == 1 && isdigit(label)) {
+        it->second = size;
+        continue;
+      }
+      return ctx.emitError() << "equation '" << equation << "': label '" << (isdigit(label) ? '.' : label)
+                             << "' has sizes " << it->second << " and " << size;
+    }
+    named.push_back(renamed);
+  }
+  std::string result;
+  if (resultLabels) {
+    int64_t seen = 0, dots = llvm::count(*resultLabels, '.');
+    result = *resultLabels;
+    for (char &label : result)
+      if (label == '.')
+        label = static_cast<char>('0' + (dots - 1 - seen++));
+  } else {
+    // Implicit result: the "..." dims, then the letters used exactly once, in alphabetical order.
+    for (int64_t k = ellipsisRank - 1; k >= 0; --k)
+      result.push_back(static_cast<char>('0' + k));
+    std::map<char, int> uses;
+    for (const std::string &labels : named)
+      for (char label : labels)
+        if (isalpha(label))
+          ++uses[label];
+    for (auto [label, count] : uses)
+      if (count == 1)
+        result.push_back(label);
+  }
+  for (char label : result)
+    if (!sizes.count(label) || llvm::count(result, label) != 1)
+      return ctx.emitError() << "equation '" << equation << "': the result names '" << (isdigit(label) ? '.' : label)
+                             << "' twice or without an operand having it";
+  // Iteration dims: the result's labels (parallel), then the summed ones (reduction).
+  std::string order = result;
+  for (const std::string &labels : named)
+    for (char label : labels)
+      if (!llvm::is_contained(order, label))
+        order.push_back(label);
+  MLIRContext *context = ctx.context();
+  auto dimOf = [&](char label) { return getAffineDimExpr(order.find(label), context); };
+  SmallVector<AffineMap> maps;
+  SmallVector<Value> values;
+  for (auto [labels, input] : llvm::zip_equal(named, inputs)) {
+    SmallVector<AffineExpr> exprs;
+    for (auto [label, size] : llvm::zip_equal(labels, input.shape()))
+      exprs.push_back(size == 1 && sizes[label] != 1 ? getAffineConstantExpr(0, context) : dimOf(label));
+    maps.push_back(AffineMap::get(order.size(), 0, exprs, context));
+    values.push_back(input.value);
+  }
+  SmallVector<AffineExpr> resultExprs;
+  SmallVector<int64_t> shape;
+  for (char label : result) {
+    resultExprs.push_back(dimOf(label));
+    shape.push_back(sizes[label]);
+  }
+  maps.push_back(AffineMap::get(order.size(), 0, resultExprs, context));
+  SmallVector<utils::IteratorType> iterators(result.size(), utils::IteratorType::parallel);
+  iterators.append(order.size() - result.size(), utils::IteratorType::reduction);
+  ImplicitLocOpBuilder &b = ctx.builder();
+  Type elementType = elementTypeOf(dtype, context);
+  Value init = filledTensor(b, shape, scalarConstant(b, b.getLoc(), elementType, 0));
+  Value product = buildGeneric(b, values, init, maps, iterators, [&](OpBuilder &nested, Location loc, ValueRange args) {
+    Value term = args[0];
+    for (Value factor : args.drop_front().drop_back())
+      term = scalarBinary(nested, loc, BinaryKind::Mul, term, factor, dtype);
+    return scalarBinary(nested, loc, BinaryKind::Add, args.back(), term, dtype);
+  });
+  ctx.setOutput(0, {product, dtype});
+  return success();
+}
+
+LogicalResult convertDet(NodeContext &ctx) {
+  OnnxValue x = ctx.input(0);
+  if (failed(ctx.requireDType(0, {kFloat, kDouble})))
+    return failure();
+  // The Leibniz formula sums n! signed products: cheap for the small matrices Det sees in models.
+  constexpr int64_t kLargestOrder = 5;
+  int64_t rank = x.rank();
+  if (rank < 2 || x.shape()[rank - 1] != x.shape()[rank - 2] || x.shape()[rank - 1] > kLargestOrder)
+    return ctx.emitError() << "the input must be [..., n, n] with n at most " << kLargestOrder;
+  int64_t order = x.shape()[rank - 1];
+  SmallVector<int64_t> permutation(order);
+  std::iota(permutation.begin(), permutation.end(), 0);
+  ImplicitLocOpBuilder &b = ctx.builder();
+  Value matrices = x.value;
+  SmallVector<int64_t> shape(x.shape().drop_back(2));
+  Type elementType = x.type().getElementType();
+  Value result = buildGeneric(b, {}, emptyTensor(b, shape, elementType),
+                              {AffineMap::getMultiDimIdentityMap(shape.size(), ctx.context())},
+                              SmallVector<utils::IteratorType>(shape.size(), utils::IteratorType::parallel),
+                              [&](OpBuilder &nested, Location loc, ValueRange) -> Value {
+                                SmallVector<Value> coords;
+                                for (int64_t dim = 0; dim < static_cast<int64_t>(shape.size()); ++dim)
+                                  coords.push_back(linalg::IndexOp::create(nested, loc, dim));
+                                SmallVector<Value> constants;
+                                for (int64_t i = 0; i < order; ++i)
+                                  constants.push_back(arith::ConstantIndexOp::create(nested, loc, i));
+                                auto element = [&](int64_t row, int64_t column) -> Value {
+                                  SmallVector<Value> at(coords);
+                                  at.push_back(constants[row]);
+                                  at.push_back(constants[column]);
+                                  return tensor::ExtractOp::create(nested, loc, matrices, at);
+                                };
+                                Value sum = scalarConstant(nested, loc, elementType, 0);
+                                SmallVector<int64_t> p(permutation);
+                                do {
+                                  // The sign of p: the parity of its inversions.
+                                  int64_t inversions = 0;
+                                  for (int64_t i = 0; i < order; ++i)
+                                    for (int64_t j = i + 1; j < order; ++j)
+                                      inversions += p[i] > p[j];
+                                  Value term = element(0, p[0]);
+                                  for (int64_t row = 1; row < order; ++row)
+                                    term = arith::MulFOp::create(nested, loc, term, element(row, p[row]));
+                                  sum = inversions % 2 ? Value(arith::SubFOp::create(nested, loc, sum, term))
+                                                       : Value(arith::AddFOp::create(nested, loc, sum, term));
+                                } while (std::next_permutation(p.begin(), p.end()));
+                                return sum;
+                              });
+  ctx.setOutput(0, {result, x.dtype});
+  return success();
 }
 
 } // namespace het::frontend

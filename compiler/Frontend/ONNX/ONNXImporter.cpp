@@ -26,12 +26,15 @@
 
 #include <cstring>
 #include <exception>
+#include <functional>
 
 using namespace mlir;
 
 namespace het::frontend {
 
-bool isFloatDType(int32_t dtype) { return dtype == kFloat || dtype == kDouble || dtype == kFloat16; }
+bool isFloatDType(int32_t dtype) { return dtype == kFloat || dtype == kDouble || isHalfDType(dtype); }
+
+bool isHalfDType(int32_t dtype) { return dtype == kFloat16 || dtype == kBFloat16; }
 
 bool isUnsignedDType(int32_t dtype) {
   return dtype == kUInt8 || dtype == kUInt16 || dtype == kUInt32 || dtype == kUInt64;
@@ -53,6 +56,10 @@ Type elementTypeOf(int32_t dtype, MLIRContext *context) {
     return b.getF32Type();
   case kDouble:
     return b.getF64Type();
+  case kFloat16:
+    return b.getF16Type();
+  case kBFloat16:
+    return b.getBF16Type();
   case kBool:
     return b.getI1Type();
   case kInt8:
@@ -72,16 +79,41 @@ Type elementTypeOf(int32_t dtype, MLIRContext *context) {
   }
 }
 
-/// The graph's values by ONNX name.
+/// The values a node sees by ONNX name: those of its graph, then (in a subgraph) those of the enclosing graphs.
 class ValueTable {
 public:
+  /// Imports a subgraph on the given input values in a scope inside `outer`, returning the graph's outputs.
+  using GraphImporter = std::function<FailureOr<SmallVector<OnnxValue>>(const onnx::GraphProto &graph,
+                                                                        StringRef scopeName, ArrayRef<OnnxValue> inputs,
+                                                                        ValueTable &outer, ImplicitLocOpBuilder &b)>;
+
+  explicit ValueTable(ValueTable *parent = nullptr)
+      : parent(parent), importGraph(parent ? parent->importGraph : GraphImporter()) {}
+
+  const OnnxValue *find(StringRef name) const { return findIn(&ValueTable::values, name); }
+  const OnnxSequence *findSequence(StringRef name) const { return findIn(&ValueTable::sequences, name); }
+  bool contains(StringRef name) const { return find(name) || findSequence(name); }
+
   llvm::StringMap<OnnxValue> values;
+  llvm::StringMap<OnnxSequence> sequences;
+  ValueTable *parent;
+  GraphImporter importGraph;
+
+private:
+  template <typename T> const T *findIn(llvm::StringMap<T> ValueTable::*map, StringRef name) const {
+    for (const ValueTable *table = this; table; table = table->parent) {
+      auto it = (table->*map).find(name);
+      if (it != (table->*map).end())
+        return &it->second;
+    }
+    return nullptr;
+  }
 };
 
 namespace {
 
 constexpr StringLiteral kSupportedDTypes =
-    "float, double, int8, uint8, int16, uint16, int32, uint32, int64, uint64, bool";
+    "float, double, float16, bfloat16, int8, uint8, int16, uint16, int32, uint32, int64, uint64, bool";
 
 template <typename T> SmallVector<T> readTensorData(const onnx::TensorProto &tensor, int64_t count) {
   SmallVector<T> data(count);
@@ -158,6 +190,13 @@ FailureOr<DenseElementsAttr> tensorToAttribute(const onnx::TensorProto &tensor, 
     return DenseElementsAttr::get(type, ArrayRef(readTensorData<float>(tensor, count)));
   case kDouble:
     return DenseElementsAttr::get(type, ArrayRef(readTensorData<double>(tensor, count)));
+  case kFloat16:
+  case kBFloat16: {
+    // Both keep their bits in the low 16 bits of int32_data, or two bytes each in raw_data.
+    SmallVector<uint16_t> bits = readTensorData<uint16_t>(tensor, count);
+    return DenseElementsAttr::getFromRawBuffer(
+        type, ArrayRef(reinterpret_cast<const char *>(bits.data()), bits.size() * sizeof(uint16_t)));
+  }
   case kBool: {
     SmallVector<uint8_t> bytes = readTensorData<uint8_t>(tensor, count);
     SmallVector<bool> bits(bytes.begin(), bytes.end());
@@ -219,7 +258,11 @@ private:
   LogicalResult applyInputShapes();
   LogicalResult checkAndInferShapes();
   FailureOr<RankedTensorType> graphInputType(const onnx::ValueInfoProto &input);
-  LogicalResult convertNode(const onnx::NodeProto &node, size_t index, OpBuilder &builder);
+  LogicalResult convertNode(const onnx::NodeProto &node, StringRef displayName, Location nodeFileLoc,
+                            OpBuilder &builder, ValueTable &scope);
+  FailureOr<SmallVector<OnnxValue>> importSubgraph(const onnx::GraphProto &graph, StringRef scopeName,
+                                                   ArrayRef<OnnxValue> inputs, ValueTable &outer,
+                                                   ImplicitLocOpBuilder &b);
   LogicalResult checkAgainstInferredType(const onnx::NodeProto &node, NodeContext &ctx, OnnxValue value,
                                          StringRef name);
 
@@ -431,19 +474,57 @@ LogicalResult Importer::checkAgainstInferredType(const onnx::NodeProto &node, No
   return success();
 }
 
-LogicalResult Importer::convertNode(const onnx::NodeProto &node, size_t index, OpBuilder &builder) {
-  std::string displayName = node.name().empty() ? node.op_type() + "_" + std::to_string(index) : node.name();
-  unsigned line = index < nodeLines.size() ? nodeLines[index] : 0;
-  Location loc =
-      NameLoc::get(StringAttr::get(&context, displayName), FileLineColLoc::get(&context, path, line, line ? 1 : 0));
+LogicalResult Importer::convertNode(const onnx::NodeProto &node, StringRef displayName, Location nodeFileLoc,
+                                    OpBuilder &builder, ValueTable &table) {
+  Location loc = NameLoc::get(StringAttr::get(&context, displayName), nodeFileLoc);
   std::string domain = node.domain() == "ai.onnx" ? "" : node.domain();
   int64_t opset = opsets.lookup(domain);
   ImplicitLocOpBuilder b(loc, builder);
   NodeContext ctx(node, displayName, opset, b, table);
-  if (!domain.empty())
+  if (!domain.empty() && options.convertCustomNode) {
+    // No ONNX schema describes the node: outputs take the model's declared types, else the first input's.
+    CustomNode custom{domain, node.op_type(), displayName.str(), {}, {}, {}};
+    for (unsigned i = 0; i < ctx.numInputs(); ++i) {
+      if (!ctx.hasInput(i))
+        return ctx.emitError() << "input " << i << " is left out; custom ops take every input";
+      custom.inputs.push_back(ctx.input(i).value);
+    }
+    if (custom.inputs.empty())
+      return ctx.emitError() << "a custom op needs at least one input";
+    SmallVector<int32_t> dtypes;
+    for (const std::string &output : node.output()) {
+      Type type = custom.inputs.front().getType();
+      dtypes.push_back(ctx.input(0).dtype);
+      if (const onnx::TypeProto *declared = inferredTypes.lookup(output);
+          declared && declared->has_tensor_type() && declared->tensor_type().has_shape()) {
+        SmallVector<int64_t> shape;
+        for (const auto &dim : declared->tensor_type().shape().dim())
+          shape.push_back(dim.has_dim_value() ? dim.dim_value() : ShapedType::kDynamic);
+        if (Type element = elementTypeOf(declared->tensor_type().elem_type(), &context);
+            element && !ShapedType::isDynamicShape(shape)) {
+          type = RankedTensorType::get(shape, element);
+          dtypes.back() = declared->tensor_type().elem_type();
+        }
+      }
+      custom.outputTypes.push_back(type);
+    }
+    for (const onnx::AttributeProto &attribute : node.attribute()) {
+      if (attribute.type() == onnx::AttributeProto::INT)
+        custom.attributes.push_back(b.getNamedAttr(attribute.name(), b.getI64IntegerAttr(attribute.i())));
+      else if (attribute.type() == onnx::AttributeProto::FLOAT)
+        custom.attributes.push_back(b.getNamedAttr(attribute.name(), b.getF32FloatAttr(attribute.f())));
+    }
+    FailureOr<SmallVector<Value>> results = options.convertCustomNode(custom, builder, loc);
+    if (failed(results))
+      return failure();
+    for (auto [i, result] : llvm::enumerate(*results))
+      ctx.setOutput(i, {result, dtypes[i]});
+    return success();
+  }
+  if (!domain.empty() && domain != kPreviewTrainingDomain)
     return ctx.emitError() << "operator domain '" << domain << "' is not supported; the frontend converts the default "
-                           << "ONNX domain (see hetcc --print-supported-ops)";
-  const ConverterEntry *entry = findConverter(node.op_type());
+                           << "ONNX domain and " << kPreviewTrainingDomain << " (see hetcc --print-supported-ops)";
+  const ConverterEntry *entry = domain.empty() ? findConverter(node.op_type()) : findTrainingConverter(node.op_type());
   if (!entry)
     return ctx.emitError() << "unsupported operator '" << node.op_type()
                            << "'; hetcc --print-supported-ops lists the supported ones";
@@ -451,7 +532,7 @@ LogicalResult Importer::convertNode(const onnx::NodeProto &node, size_t index, O
     return ctx.emitError() << "opset " << opset << " is not supported for " << node.op_type() << "; supported: opsets "
                            << entry->sinceVersion << " to " << entry->untilVersion;
   for (const std::string &input : node.input())
-    if (!input.empty() && !table.values.count(input))
+    if (!input.empty() && !table.contains(input))
       return ctx.emitError() << "input '" << input << "' is not defined before this node";
   Block *block = builder.getInsertionBlock();
   Operation *last = block->empty() ? nullptr : &block->back();
@@ -468,6 +549,8 @@ LogicalResult Importer::convertNode(const onnx::NodeProto &node, size_t index, O
   for (auto [i, output] : llvm::enumerate(node.output())) {
     if (output.empty())
       continue;
+    if (table.sequences.count(output))
+      continue;
     auto it = table.values.find(output);
     if (it == table.values.end())
       return ctx.emitError() << "output " << i << " ('" << output << "') is not supported by this converter; "
@@ -476,6 +559,44 @@ LogicalResult Importer::convertNode(const onnx::NodeProto &node, size_t index, O
       return failure();
   }
   return success();
+}
+
+FailureOr<SmallVector<OnnxValue>> Importer::importSubgraph(const onnx::GraphProto &graph, StringRef scopeName,
+                                                           ArrayRef<OnnxValue> inputs, ValueTable &outer,
+                                                           ImplicitLocOpBuilder &b) {
+  assert(static_cast<size_t>(graph.input_size()) == inputs.size() && "the caller checks the subgraph's arity");
+  // The subgraph's nodes point at the line of the node that holds it.
+  Location nodeFileLoc = b.getLoc();
+  if (auto named = dyn_cast<NameLoc>(nodeFileLoc))
+    nodeFileLoc = named.getChildLoc();
+  ValueTable scope(&outer);
+  for (auto [input, value] : llvm::zip(graph.input(), inputs))
+    scope.values[input.name()] = value;
+  for (const onnx::TensorProto &initializer : graph.initializer()) {
+    FailureOr<DenseElementsAttr> value = tensorToAttribute(
+        initializer, b.getLoc(), "subgraph '" + scopeName.str() + "' initializer '" + initializer.name() + "'");
+    if (failed(value))
+      return failure();
+    scope.values[initializer.name()] = {arith::ConstantOp::create(b, *value), initializer.data_type()};
+  }
+  for (auto [index, node] : llvm::enumerate(graph.node())) {
+    std::string name =
+        scopeName.str() + "/" + (node.name().empty() ? node.op_type() + "_" + std::to_string(index) : node.name());
+    if (failed(convertNode(node, name, nodeFileLoc, b, scope)))
+      return failure();
+  }
+  SmallVector<OnnxValue> outputs;
+  for (const onnx::ValueInfoProto &output : graph.output()) {
+    if (scope.findSequence(output.name()))
+      return emitError(b.getLoc()) << "subgraph '" << scopeName << "': output '" << output.name()
+                                   << "' is a sequence or optional; subgraphs pass tensors only";
+    const OnnxValue *value = scope.find(output.name());
+    if (!value)
+      return emitError(b.getLoc()) << "subgraph '" << scopeName << "': output '" << output.name()
+                                   << "' is never computed";
+    outputs.push_back(*value);
+  }
+  return outputs;
 }
 
 OwningOpRef<ModuleOp> Importer::run() {
@@ -521,13 +642,24 @@ OwningOpRef<ModuleOp> Importer::run() {
       return nullptr;
     table.values[initializer.name()] = {arith::ConstantOp::create(builder, loc, *value), initializer.data_type()};
   }
-  for (auto [index, node] : llvm::enumerate(graph.node()))
-    if (failed(convertNode(node, index, builder)))
+  table.importGraph = [this](const onnx::GraphProto &subgraph, StringRef scopeName, ArrayRef<OnnxValue> inputs,
+                             ValueTable &outer,
+                             ImplicitLocOpBuilder &b) { return importSubgraph(subgraph, scopeName, inputs, outer, b); };
+  for (auto [index, node] : llvm::enumerate(graph.node())) {
+    std::string displayName = node.name().empty() ? node.op_type() + "_" + std::to_string(index) : node.name();
+    unsigned line = index < nodeLines.size() ? nodeLines[index] : 0;
+    if (failed(convertNode(node, displayName, FileLineColLoc::get(&context, path, line, line ? 1 : 0), builder, table)))
       return nullptr;
+  }
 
   SmallVector<Value> results;
   SmallVector<Type> resultTypes;
   for (const onnx::ValueInfoProto &output : graph.output()) {
+    if (table.sequences.count(output.name())) {
+      emitError(fileLoc) << "graph output '" << output.name() << "' is a sequence or optional; graph outputs are "
+                         << "tensors";
+      return nullptr;
+    }
     auto it = table.values.find(output.name());
     if (it == table.values.end()) {
       emitError(fileLoc) << "graph output '" << output.name() << "' is never computed";
@@ -570,7 +702,11 @@ bool NodeContext::hasInput(unsigned index) const {
 
 OnnxValue NodeContext::input(unsigned index) const {
   assert(hasInput(index) && "optional input read without checking");
-  return values.values.lookup(node.input(index));
+  return *values.find(node.input(index));
+}
+
+const OnnxSequence *NodeContext::sequenceInput(unsigned index) const {
+  return hasInput(index) ? values.findSequence(node.input(index)) : nullptr;
 }
 
 unsigned NodeContext::numOutputs() const { return node.output_size(); }
@@ -583,6 +719,11 @@ void NodeContext::setOutput(unsigned index, OnnxValue value) {
   assert(value.value && elementTypeOf(value.dtype, context()) && "outputs carry a supported dtype");
   if (hasOutput(index))
     values.values[node.output(index)] = value;
+}
+
+void NodeContext::setSequenceOutput(unsigned index, OnnxSequence sequence) {
+  if (hasOutput(index))
+    values.sequences[node.output(index)] = std::move(sequence);
 }
 
 FailureOr<DenseElementsAttr> NodeContext::constantInput(unsigned index, StringRef what) {
@@ -608,9 +749,10 @@ std::optional<std::string> NodeContext::firstGraphInputOf(Value value) const {
     if (auto arg = dyn_cast<BlockArgument>(current)) {
       if (!isa<func::FuncOp>(arg.getOwner()->getParentOp()))
         continue;
-      for (const auto &entry : values.values)
-        if (entry.getValue().value == current)
-          return entry.getKey().str();
+      for (const ValueTable *table = &values; table; table = table->parent)
+        for (const auto &entry : table->values)
+          if (entry.getValue().value == current)
+            return entry.getKey().str();
       continue;
     }
     // Operands of nested ops count too: a linalg body reads tensors captured from outside.
@@ -670,6 +812,13 @@ std::optional<SmallVector<float>> NodeContext::floatsAttribute(StringRef name) c
   return SmallVector<float>(attribute->floats().begin(), attribute->floats().end());
 }
 
+std::optional<SmallVector<std::string>> NodeContext::stringsAttribute(StringRef name) const {
+  const onnx::AttributeProto *attribute = findAttribute(name);
+  if (!attribute)
+    return std::nullopt;
+  return SmallVector<std::string>(attribute->strings().begin(), attribute->strings().end());
+}
+
 FailureOr<OnnxValue> NodeContext::tensorAttributeConstant(StringRef name) {
   const onnx::AttributeProto *attribute = findAttribute(name);
   assert(attribute && attribute->has_t() && "caller checks the attribute");
@@ -687,6 +836,74 @@ SmallVector<std::string> NodeContext::attributeNames() const {
   for (const onnx::AttributeProto &attribute : node.attribute())
     names.push_back(attribute.name());
   return names;
+}
+
+std::optional<std::pair<unsigned, unsigned>> NodeContext::subgraphSignature(StringRef name) const {
+  const onnx::AttributeProto *attribute = findAttribute(name);
+  if (!attribute || !attribute->has_g())
+    return std::nullopt;
+  return std::make_pair(static_cast<unsigned>(attribute->g().input_size()),
+                        static_cast<unsigned>(attribute->g().output_size()));
+}
+
+FailureOr<SmallVector<OnnxValue>> NodeContext::importSubgraph(StringRef name, ArrayRef<OnnxValue> inputs,
+                                                              StringRef instance) {
+  const onnx::AttributeProto *attribute = findAttribute(name);
+  assert(attribute && attribute->has_g() && "caller checks the subgraph with subgraphSignature");
+  const onnx::GraphProto &graph = attribute->g();
+  if (static_cast<size_t>(graph.input_size()) != inputs.size())
+    return emitError() << "subgraph '" << name << "' takes " << graph.input_size() << " inputs; the node gives it "
+                       << inputs.size();
+  std::string scopeName = displayName + "/" + name.str() + instance.str();
+  assert(values.importGraph && "subgraphs are imported from nodes of the model, not from convertOp's inner nodes");
+  return values.importGraph(graph, scopeName, inputs, values, b);
+}
+
+FailureOr<SmallVector<OnnxValue>> NodeContext::convertOp(StringRef opType, ArrayRef<OnnxValue> inputs,
+                                                         unsigned numResults, ArrayRef<OpAttribute> attributes) {
+  const ConverterEntry *entry = findConverter(opType);
+  assert(entry && "composite ops are built from registered ops");
+  onnx::NodeProto inner;
+  inner.set_op_type(opType.str());
+  // The inner node's names start with '#', which no ONNX name written by an exporter does, and its scope sees
+  // only them.
+  ValueTable scope;
+  for (auto [i, value] : llvm::enumerate(inputs)) {
+    std::string name = value.value ? "#in" + std::to_string(i) : "";
+    inner.add_input(name);
+    if (value.value)
+      scope.values[name] = value;
+  }
+  for (unsigned i = 0; i < numResults; ++i)
+    inner.add_output("#out" + std::to_string(i));
+  for (const OpAttribute &attribute : attributes) {
+    onnx::AttributeProto *proto = inner.add_attribute();
+    proto->set_name(attribute.name);
+    if (const int64_t *integer = std::get_if<int64_t>(&attribute.value)) {
+      proto->set_type(onnx::AttributeProto::INT);
+      proto->set_i(*integer);
+    } else if (const float *real = std::get_if<float>(&attribute.value)) {
+      proto->set_type(onnx::AttributeProto::FLOAT);
+      proto->set_f(*real);
+    } else if (const std::string *text = std::get_if<std::string>(&attribute.value)) {
+      proto->set_type(onnx::AttributeProto::STRING);
+      proto->set_s(*text);
+    } else {
+      proto->set_type(onnx::AttributeProto::INTS);
+      for (int64_t integer : std::get<SmallVector<int64_t>>(attribute.value))
+        proto->add_ints(integer);
+    }
+  }
+  NodeContext nested(inner, displayName + "/" + opType.str(), kNewestOpset, b, scope);
+  if (failed(entry->convert(nested)))
+    return failure();
+  SmallVector<OnnxValue> results;
+  for (unsigned i = 0; i < numResults; ++i) {
+    const OnnxValue *result = scope.find("#out" + std::to_string(i));
+    assert(result && "the converter sets every output it is asked for");
+    results.push_back(*result);
+  }
+  return results;
 }
 
 LogicalResult NodeContext::requireDType(unsigned index, ArrayRef<int32_t> accepted) {

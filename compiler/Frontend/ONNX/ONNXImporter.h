@@ -10,10 +10,23 @@
 #include "llvm/ADT/StringRef.h"
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
 namespace het::frontend {
+
+/// A node of a non-default domain, as ImportOptions::convertCustomNode sees it.
+struct CustomNode {
+  std::string domain;
+  std::string opType;
+  std::string name;
+  llvm::SmallVector<mlir::Value> inputs;
+  /// Per output: the type the model declares for it, else the first input's type.
+  llvm::SmallVector<mlir::Type> outputTypes;
+  /// Its INT attributes as i64 and FLOAT attributes as f32 attributes.
+  llvm::SmallVector<mlir::NamedAttribute> attributes;
+};
 
 struct ImportOptions {
   /// --input-shape NAME=1x3x224x224: fixes the dims of a graph input (dynamic ones in particular).
@@ -21,6 +34,11 @@ struct ImportOptions {
   /// --input-constant NAME=FILE.pb: binds a graph input to the ONNX TensorProto in FILE at compile time. The input
   /// leaves the signature and becomes a constant, for models that take shapes, axes or pads as inputs.
   llvm::StringMap<std::string> inputConstants;
+  /// Converts nodes of domains other than the default ONNX one (hetcc --kernels binds them to C++ kernels) and
+  /// returns their outputs; without it such nodes are errors.
+  std::function<mlir::FailureOr<llvm::SmallVector<mlir::Value>>(const CustomNode &, mlir::OpBuilder &,
+                                                                mlir::Location)>
+      convertCustomNode;
 };
 
 /// Reads a binary .onnx or a textual .onnxtxt model, runs ONNX shape inference, and builds a module holding

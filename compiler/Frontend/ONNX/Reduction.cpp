@@ -1,6 +1,6 @@
 // ONNX reductions: ReduceSum, ReduceMean, ReduceMax, ReduceMin, ReduceProd, ReduceL1, ReduceL2, ReduceLogSum,
 // ReduceLogSumExp, ReduceSumSquare (axes as attribute or input by opset, keepdims, noop_with_empty_axes), ArgMax,
-// ArgMin and CumSum.
+// ArgMin, TopK and CumSum.
 #include "ConverterRegistry.h"
 #include "LinalgEmitter.h"
 
@@ -189,6 +189,81 @@ LogicalResult convertCumSum(NodeContext &ctx) {
         return arith::SelectOp::create(nested, loc, include, sum, args[1]);
       });
   ctx.setOutput(0, {result, dtype});
+  return success();
+}
+
+LogicalResult convertTopK(NodeContext &ctx) {
+  if (failed(ctx.requireDType(0, kNumericDTypes)))
+    return failure();
+  OnnxValue x = ctx.input(0);
+  FailureOr<int64_t> axis = ctx.normalizeAxis(ctx.intAttribute("axis", -1), x.rank(), "axis");
+  FailureOr<SmallVector<int64_t>> k = ctx.constantIntsInput(1, "K");
+  if (failed(axis) || failed(k))
+    return failure();
+  int64_t rank = x.rank(), length = x.shape()[*axis], topAxis = *axis;
+  if (k->size() != 1 || (*k)[0] < 1 || (*k)[0] > length)
+    return ctx.emitError() << "K must hold one value between 1 and the axis length " << length;
+  bool largest = ctx.intAttribute("largest", 1);
+  int32_t dtype = x.dtype;
+  bool isFloat = isFloatDType(dtype), isUnsigned = isUnsignedDType(dtype);
+  ImplicitLocOpBuilder &b = ctx.builder();
+  MLIRContext *context = ctx.context();
+  Type i64 = b.getI64Type();
+  // Iteration dims: x's (or the output's) then one more, running along the axis.
+  SmallVector<AffineExpr> identity, alongAxis;
+  for (int64_t dim = 0; dim < rank; ++dim) {
+    identity.push_back(getAffineDimExpr(dim, context));
+    alongAxis.push_back(getAffineDimExpr(dim == topAxis ? rank : dim, context));
+  }
+  AffineMap own = AffineMap::get(rank + 1, 0, identity, context);
+  AffineMap other = AffineMap::get(rank + 1, 0, alongAxis, context);
+  SmallVector<utils::IteratorType> iterators(rank, utils::IteratorType::parallel);
+  iterators.push_back(utils::IteratorType::reduction);
+  // The rank of element i: how many elements come before it in the order, ties going to the lower index.
+  auto floatBefore = largest ? arith::CmpFPredicate::OGT : arith::CmpFPredicate::OLT;
+  auto intBefore = largest ? (isUnsigned ? arith::CmpIPredicate::ugt : arith::CmpIPredicate::sgt)
+                           : (isUnsigned ? arith::CmpIPredicate::ult : arith::CmpIPredicate::slt);
+  Value zeros = filledTensor(b, x.shape(), scalarConstant(b, b.getLoc(), i64, 0));
+  Value ranks = buildGeneric(
+      b, {x.value, x.value}, zeros, {own, other, own}, iterators,
+      [&](OpBuilder &nested, Location loc, ValueRange args) -> Value {
+        Value self = args[0], rival = args[1];
+        Value before, equal;
+        if (isFloat) {
+          before = arith::CmpFOp::create(nested, loc, floatBefore, rival, self);
+          equal = arith::CmpFOp::create(nested, loc, arith::CmpFPredicate::OEQ, rival, self);
+        } else {
+          before = arith::CmpIOp::create(nested, loc, intBefore, rival, self);
+          equal = arith::CmpIOp::create(nested, loc, arith::CmpIPredicate::eq, rival, self);
+        }
+        Value earlier =
+            arith::CmpIOp::create(nested, loc, arith::CmpIPredicate::ult, linalg::IndexOp::create(nested, loc, rank),
+                                  linalg::IndexOp::create(nested, loc, topAxis));
+        before = arith::OrIOp::create(nested, loc, before, arith::AndIOp::create(nested, loc, equal, earlier));
+        return arith::AddIOp::create(nested, loc, args[2],
+                                     arith::ExtUIOp::create(nested, loc, nested.getI64Type(), before));
+      });
+  // Output position j takes the element of rank j.
+  SmallVector<int64_t> shape(x.shape());
+  shape[topAxis] = (*k)[0];
+  Type elementType = x.type().getElementType();
+  Value values = filledTensor(b, shape, scalarConstant(b, b.getLoc(), elementType, 0));
+  Value indices = filledTensor(b, shape, scalarConstant(b, b.getLoc(), i64, 0));
+  auto generic = linalg::GenericOp::create(
+      b, TypeRange{values.getType(), indices.getType()}, ValueRange{x.value, ranks}, ValueRange{values, indices},
+      SmallVector<AffineMap>{other, other, own, own}, iterators, /*doc=*/"", /*libraryCall=*/"",
+      [&](OpBuilder &nested, Location loc, ValueRange args) {
+        Value position =
+            arith::IndexCastOp::create(nested, loc, nested.getI64Type(), linalg::IndexOp::create(nested, loc, topAxis));
+        Value hit = arith::CmpIOp::create(nested, loc, arith::CmpIPredicate::eq, args[1], position);
+        Value index =
+            arith::IndexCastOp::create(nested, loc, nested.getI64Type(), linalg::IndexOp::create(nested, loc, rank));
+        linalg::YieldOp::create(nested, loc,
+                                ValueRange{arith::SelectOp::create(nested, loc, hit, args[0], args[2]),
+                                           arith::SelectOp::create(nested, loc, hit, index, args[3])});
+      });
+  ctx.setOutput(0, {generic.getResult(0), dtype});
+  ctx.setOutput(1, {generic.getResult(1), kInt64});
   return success();
 }
 

@@ -1,6 +1,7 @@
 // ONNX data-movement ops: Reshape, Flatten, Transpose, Concat, Split, Slice, Squeeze, Unsqueeze, Gather,
-// GatherElements, GatherND, Shape, Size, Expand, Tile, Pad, DepthToSpace and SpaceToDepth. Shape computations on
-// constants fold, so Shape -> Gather -> Concat -> Reshape chains give static shapes.
+// GatherElements, GatherND, Scatter, ScatterElements, ScatterND, Compress, ReverseSequence, Shape, Size, Expand,
+// Tile, Pad, DepthToSpace and SpaceToDepth. Shape computations on constants fold, so Shape -> Gather -> Concat ->
+// Reshape chains give static shapes.
 #include "ConverterRegistry.h"
 #include "LinalgEmitter.h"
 
@@ -8,6 +9,7 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "llvm/ADT/StringSwitch.h"
 
 #include <numeric>
 
@@ -30,8 +32,19 @@ void setConstantOutput(NodeContext &ctx, unsigned index, DenseElementsAttr value
   ctx.setOutput(index, {arith::ConstantOp::create(ctx.builder(), value), dtype});
 }
 
+/// Sets output `index` to an empty constant when `shape` has no elements (see emptyConstant): no kernel, and no
+/// extract_slice at an offset past the end.
+bool setIfEmpty(NodeContext &ctx, unsigned index, ArrayRef<int64_t> shape, OnnxValue like) {
+  if (ShapedType::getNumElements(shape) != 0)
+    return false;
+  ctx.setOutput(index, {emptyConstant(ctx.builder(), shape, like.type().getElementType()), like.dtype});
+  return true;
+}
+
 /// Output 0 is input 0 with a new shape (same element count), folded when the input is a constant.
 void setReshapedOutput(NodeContext &ctx, OnnxValue input, ArrayRef<int64_t> shape) {
+  if (setIfEmpty(ctx, 0, shape, input))
+    return;
   if (DenseElementsAttr constant = constantOf(input)) {
     setConstantOutput(ctx, 0, constant.reshape(RankedTensorType::get(shape, constant.getElementType())), input.dtype);
     return;
@@ -63,6 +76,54 @@ Value wrapNegativeIndex(OpBuilder &b, Location loc, Value index, int64_t size) {
       arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, index, arith::ConstantIndexOp::create(b, loc, 0));
   Value wrapped = arith::AddIOp::create(b, loc, index, arith::ConstantIndexOp::create(b, loc, size));
   return arith::SelectOp::create(b, loc, negative, wrapped, index);
+}
+
+/// A scatter's `reduction` attribute: how an update meets the element it lands on (none: replaces it).
+FailureOr<std::optional<BinaryKind>> scatterReduction(NodeContext &ctx) {
+  std::string reduction = ctx.stringAttribute("reduction", "none");
+  if (reduction == "none")
+    return std::optional<BinaryKind>();
+  std::optional<BinaryKind> kind = llvm::StringSwitch<std::optional<BinaryKind>>(reduction)
+                                       .Case("add", BinaryKind::Add)
+                                       .Case("mul", BinaryKind::Mul)
+                                       .Case("max", BinaryKind::Max)
+                                       .Case("min", BinaryKind::Min)
+                                       .Default(std::nullopt);
+  if (!kind)
+    return ctx.emitError() << "reduction '" << reduction << "' is not supported; supported: none, add, mul, max, min";
+  return kind;
+}
+
+/// Scatters as a gather: output element (d...) starts as data and folds in, in order, every update whose target
+/// `targetsHere` says is (d...). The iteration space is the output's dims (parallel) then `updateDims` (a
+/// reduction over the updates, in order, so the last of duplicate targets wins without a reduction); updates are
+/// read through `updatesMap`. The work is output size times update count, with no data-dependent writes, so every
+/// target runs it as plain loops. Indices out of range match no element.
+Value buildScatter(ImplicitLocOpBuilder &b, OnnxValue data, Value updates, AffineMap updatesMap,
+                   ArrayRef<int64_t> updateDims, std::optional<BinaryKind> reduction,
+                   llvm::function_ref<Value(OpBuilder &, Location)> targetsHere) {
+  int64_t rank = data.rank(), numDims = rank + updateDims.size();
+  MLIRContext *context = b.getContext();
+  SmallVector<utils::IteratorType> iterators(rank, utils::IteratorType::parallel);
+  iterators.append(updateDims.size(), utils::IteratorType::reduction);
+  SmallVector<AffineExpr> outputDims;
+  for (int64_t dim = 0; dim < rank; ++dim)
+    outputDims.push_back(getAffineDimExpr(dim, context));
+  AffineMap maps[] = {updatesMap, AffineMap::get(numDims, 0, outputDims, context)};
+  int32_t dtype = data.dtype;
+  return buildGeneric(b, {updates}, data.value, maps, iterators,
+                      [&](OpBuilder &nested, Location loc, ValueRange args) -> Value {
+                        Value update = args[0], current = args[1];
+                        if (reduction)
+                          update = scalarBinary(nested, loc, *reduction, current, update, dtype);
+                        return arith::SelectOp::create(nested, loc, targetsHere(nested, loc), update, current);
+                      });
+}
+
+/// (lhs == rhs) && all, on index values.
+Value andEqual(OpBuilder &b, Location loc, Value all, Value lhs, Value rhs) {
+  Value equal = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, lhs, rhs);
+  return all ? Value(arith::AndIOp::create(b, loc, all, equal)) : equal;
 }
 
 int64_t product(ArrayRef<int64_t> dims) {
@@ -269,6 +330,8 @@ LogicalResult convertSlice(NodeContext &ctx) {
     offsets[*axis] = start;
     strides[*axis] = step;
   }
+  if (setIfEmpty(ctx, 0, sizes, data))
+    return success();
   ImplicitLocOpBuilder &b = ctx.builder();
   MLIRContext *context = ctx.context();
   Value result;
@@ -569,7 +632,7 @@ LogicalResult convertSplit(NodeContext &ctx) {
   SmallVector<int64_t> offsets(data.rank(), 0), sizes(data.shape()), strides(data.rank(), 1);
   for (int64_t i = 0; i < count; ++i) {
     sizes[*axis] = parts[i];
-    if (ctx.hasOutput(i))
+    if (ctx.hasOutput(i) && !setIfEmpty(ctx, i, sizes, data))
       ctx.setOutput(i, {tensor::ExtractSliceOp::create(b, data.value, getAsIndexOpFoldResult(context, offsets),
                                                        getAsIndexOpFoldResult(context, sizes),
                                                        getAsIndexOpFoldResult(context, strides)),
@@ -686,6 +749,160 @@ LogicalResult convertSpaceDepth(NodeContext &ctx) {
   }
   Value result = transposeTensor(b, reshapeTensor(b, data.value, split), permutation);
   ctx.setOutput(0, {reshapeTensor(b, result, merged), data.dtype});
+  return success();
+}
+
+LogicalResult convertScatterElements(NodeContext &ctx) {
+  OnnxValue data = ctx.input(0), indices = ctx.input(1), updates = ctx.input(2);
+  if (failed(ctx.requireDType(1, {kInt32, kInt64})))
+    return failure();
+  if (data.rank() == 0 || indices.rank() != data.rank() || indices.shape() != updates.shape())
+    return ctx.emitError() << "data, indices and updates must have the same rank, 1 or more, and indices and "
+                           << "updates the same shape";
+  FailureOr<int64_t> axis = ctx.normalizeAxis(ctx.intAttribute("axis", 0), data.rank(), "axis");
+  FailureOr<std::optional<BinaryKind>> reduction = scatterReduction(ctx);
+  if (failed(axis) || failed(reduction))
+    return failure();
+  int64_t rank = data.rank(), axisSize = data.shape()[*axis], scatterAxis = *axis;
+  ImplicitLocOpBuilder &b = ctx.builder();
+  MLIRContext *context = ctx.context();
+  // Update (u...) lands on (u...) with the axis coordinate replaced by indices[u...].
+  AffineMap updatesMap = AffineMap::getMultiDimIdentityMap(2 * rank, context).getSliceMap(rank, rank);
+  Value indexTensor = indices.value;
+  Value result = buildScatter(
+      b, data, updates.value, updatesMap, updates.shape(), *reduction, [&](OpBuilder &nested, Location loc) -> Value {
+        SmallVector<Value> updateCoords;
+        for (int64_t dim = 0; dim < rank; ++dim)
+          updateCoords.push_back(linalg::IndexOp::create(nested, loc, rank + dim));
+        Value index = tensor::ExtractOp::create(nested, loc, indexTensor, updateCoords);
+        index = wrapNegativeIndex(nested, loc, arith::IndexCastOp::create(nested, loc, nested.getIndexType(), index),
+                                  axisSize);
+        Value match;
+        for (int64_t dim = 0; dim < rank; ++dim)
+          match = andEqual(nested, loc, match, linalg::IndexOp::create(nested, loc, dim),
+                           dim == scatterAxis ? index : updateCoords[dim]);
+        return match;
+      });
+  ctx.setOutput(0, {result, data.dtype});
+  return success();
+}
+
+LogicalResult convertScatterND(NodeContext &ctx) {
+  OnnxValue data = ctx.input(0), indices = ctx.input(1), updates = ctx.input(2);
+  if (failed(ctx.requireDType(1, {kInt64})))
+    return failure();
+  FailureOr<std::optional<BinaryKind>> reduction = scatterReduction(ctx);
+  if (failed(reduction))
+    return failure();
+  int64_t rank = data.rank(), indexRank = indices.rank();
+  int64_t depth = indexRank ? indices.shape().back() : 0;
+  if (indexRank < 1 || depth < 1 || depth > rank)
+    return ctx.emitError() << "indices must have rank 1 or more and a last dim between 1 and the rank of data (" << rank
+                           << ")";
+  SmallVector<int64_t> updateShape(indices.shape().drop_back());
+  llvm::append_range(updateShape, data.shape().drop_front(depth));
+  if (updates.shape() != ArrayRef<int64_t>(updateShape))
+    return ctx.emitError() << "updates must have shape indices.shape[:-1] + data.shape[" << depth << ":]";
+  ImplicitLocOpBuilder &b = ctx.builder();
+  MLIRContext *context = ctx.context();
+  // Iteration dims: the output's (d...), then the tuples' leading dims (i...). Update (i..., d[depth:]...) lands
+  // on (indices[i...], d[depth:]...).
+  int64_t leading = indexRank - 1;
+  SmallVector<AffineExpr> updateExprs;
+  for (int64_t dim = 0; dim < leading; ++dim)
+    updateExprs.push_back(getAffineDimExpr(rank + dim, context));
+  for (int64_t dim = depth; dim < rank; ++dim)
+    updateExprs.push_back(getAffineDimExpr(dim, context));
+  AffineMap updatesMap = AffineMap::get(rank + leading, 0, updateExprs, context);
+  Value tuples = indices.value;
+  ArrayRef<int64_t> dataShape = data.shape();
+  Value result = buildScatter(
+      b, data, updates.value, updatesMap, indices.shape().drop_back(), *reduction,
+      [&](OpBuilder &nested, Location loc) -> Value {
+        SmallVector<Value> tupleCoords;
+        for (int64_t dim = 0; dim < leading; ++dim)
+          tupleCoords.push_back(linalg::IndexOp::create(nested, loc, rank + dim));
+        tupleCoords.push_back(nullptr);
+        Value match;
+        for (int64_t j = 0; j < depth; ++j) {
+          tupleCoords.back() = arith::ConstantIndexOp::create(nested, loc, j);
+          Value index = tensor::ExtractOp::create(nested, loc, tuples, tupleCoords);
+          index = wrapNegativeIndex(nested, loc, arith::IndexCastOp::create(nested, loc, nested.getIndexType(), index),
+                                    dataShape[j]);
+          match = andEqual(nested, loc, match, linalg::IndexOp::create(nested, loc, j), index);
+        }
+        return match;
+      });
+  ctx.setOutput(0, {result, data.dtype});
+  return success();
+}
+
+LogicalResult convertCompress(NodeContext &ctx) {
+  OnnxValue input = ctx.input(0);
+  // The output's length is the number of true conditions, so the condition must be known at compile time.
+  FailureOr<DenseElementsAttr> condition = ctx.constantInput(1, "condition");
+  if (failed(condition))
+    return failure();
+  ImplicitLocOpBuilder &b = ctx.builder();
+  int64_t axis = 0;
+  if (ctx.hasAttribute("axis")) {
+    FailureOr<int64_t> normalized = ctx.normalizeAxis(ctx.intAttribute("axis", 0), input.rank(), "axis");
+    if (failed(normalized))
+      return failure();
+    axis = *normalized;
+  } else {
+    input = {reshapeTensor(b, input.value, {input.type().getNumElements()}), input.dtype};
+  }
+  SmallVector<int64_t> selected;
+  for (auto [position, keep] : llvm::enumerate(condition->getValues<bool>()))
+    if (keep && static_cast<int64_t>(position) < input.shape()[axis])
+      selected.push_back(position);
+  if (selected.empty())
+    return ctx.emitError() << "the condition selects no element; empty tensors are not supported";
+  auto indicesType = RankedTensorType::get({static_cast<int64_t>(selected.size())}, b.getI64Type());
+  OnnxValue indices{arith::ConstantOp::create(b, DenseElementsAttr::get(indicesType, ArrayRef(selected))), kInt64};
+  FailureOr<SmallVector<OnnxValue>> gathered = ctx.convertOp("Gather", {input, indices}, 1, {{"axis", axis}});
+  if (failed(gathered))
+    return failure();
+  ctx.setOutput(0, gathered->front());
+  return success();
+}
+
+LogicalResult convertReverseSequence(NodeContext &ctx) {
+  OnnxValue x = ctx.input(0), lengths = ctx.input(1);
+  if (failed(ctx.requireDType(1, {kInt32, kInt64})))
+    return failure();
+  int64_t batchAxis = ctx.intAttribute("batch_axis", 1), timeAxis = ctx.intAttribute("time_axis", 0);
+  if (x.rank() < 2 || batchAxis < 0 || batchAxis > 1 || timeAxis < 0 || timeAxis > 1 || batchAxis == timeAxis)
+    return ctx.emitError() << "the input must have rank 2 or more and batch_axis, time_axis must be 0 and 1 in "
+                           << "either order";
+  if (lengths.rank() != 1 || lengths.shape()[0] != x.shape()[batchAxis])
+    return ctx.emitError() << "sequence_lens must be 1-D with one length per batch entry (" << x.shape()[batchAxis]
+                           << ")";
+  ImplicitLocOpBuilder &b = ctx.builder();
+  Value source = x.value, lengthTensor = lengths.value;
+  int64_t rank = x.rank();
+  // Element (.., t, ..) of batch entry n reads time len[n] - 1 - t while t < len[n], else itself.
+  Value result = buildGeneric(
+      b, {}, emptyTensor(b, x.shape(), x.type().getElementType()),
+      {AffineMap::getMultiDimIdentityMap(rank, ctx.context())},
+      SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
+      [&](OpBuilder &nested, Location loc, ValueRange) -> Value {
+        SmallVector<Value> coords;
+        for (int64_t dim = 0; dim < rank; ++dim)
+          coords.push_back(linalg::IndexOp::create(nested, loc, dim));
+        Value length = arith::IndexCastOp::create(
+            nested, loc, nested.getIndexType(),
+            tensor::ExtractOp::create(nested, loc, lengthTensor, ValueRange{coords[batchAxis]}));
+        Value time = coords[timeAxis];
+        Value reversed = arith::SubIOp::create(
+            nested, loc, arith::SubIOp::create(nested, loc, length, arith::ConstantIndexOp::create(nested, loc, 1)),
+            time);
+        Value inside = arith::CmpIOp::create(nested, loc, arith::CmpIPredicate::slt, time, length);
+        coords[timeAxis] = arith::SelectOp::create(nested, loc, inside, reversed, time);
+        return tensor::ExtractOp::create(nested, loc, source, coords);
+      });
+  ctx.setOutput(0, {result, x.dtype});
   return success();
 }
 
