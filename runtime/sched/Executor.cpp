@@ -10,11 +10,13 @@
 
 #include <tbb/flow_graph.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cassert>
 #include <chrono>
 #include <cstring>
 #include <deque>
+#include <functional>
 #include <map>
 #include <numeric>
 #include <set>
@@ -215,6 +217,28 @@ het_status_t checkDispatch(const hetbin::Manifest &manifest, int d, RunState &st
                                                        describe(type) + " has no representable byte size");
   }
   return nullptr;
+}
+
+/// Runs `runDispatch` for every dispatch of the graph as a oneTBB flow graph: one node per dispatch, with an edge
+/// from each dispatch whose result it reads, so a dispatch starts as soon as its producers are done and dispatches
+/// on different devices overlap.
+void runFlowGraph(const hetbin::Manifest &manifest, const std::function<void(int)> &runDispatch) {
+  tbb::flow::graph graph;
+  tbb::flow::broadcast_node<tbb::flow::continue_msg> start(graph);
+  std::deque<tbb::flow::continue_node<tbb::flow::continue_msg>> nodes;
+  for (int d = 0; d < manifest.graph().dispatches_size(); ++d) {
+    auto &node = nodes.emplace_back(graph, [&runDispatch, d](const tbb::flow::continue_msg &) { runDispatch(d); });
+    std::set<std::uint32_t> producers;
+    for (const hetbin::ValueRef &operand : manifest.graph().dispatches(d).operands())
+      if (operand.has_dispatch_result())
+        producers.insert(operand.dispatch_result().dispatch());
+    if (producers.empty())
+      tbb::flow::make_edge(start, node);
+    for (std::uint32_t producer : producers)
+      tbb::flow::make_edge(nodes[producer], node);
+  }
+  start.try_put(tbb::flow::continue_msg());
+  graph.wait_for_all();
 }
 
 } // namespace
@@ -418,31 +442,25 @@ het_status_t Executor::run(std::span<const HostTensor *const> inputs,
     return nullptr;
   };
 
+  auto runDispatch = [&](int d) {
+    if (failed.load() || done[d])
+      return;
+    if (het_status_t status = execute(d))
+      fail(status, kNoDevice, d);
+  };
   for (;;) {
-    // One node per dispatch, with an edge from each dispatch whose result it reads: the flow graph starts a
-    // dispatch as soon as its producers are done, so dispatches on different devices overlap. After a fault the
-    // graph runs again, and the dispatches already done pass straight through.
-    tbb::flow::graph graph;
-    tbb::flow::broadcast_node<tbb::flow::continue_msg> start(graph);
-    std::deque<tbb::flow::continue_node<tbb::flow::continue_msg>> nodes;
-    for (int d = 0; d < dispatchCount; ++d) {
-      auto &node = nodes.emplace_back(graph, [&, d](const tbb::flow::continue_msg &) {
-        if (failed.load() || done[d])
-          return;
-        if (het_status_t status = execute(d))
-          fail(status, kNoDevice, d);
-      });
-      std::set<std::uint32_t> producers;
-      for (const hetbin::ValueRef &operand : manifest.graph().dispatches(d).operands())
-        if (operand.has_dispatch_result())
-          producers.insert(operand.dispatch_result().dispatch());
-      if (producers.empty())
-        tbb::flow::make_edge(start, node);
-      for (std::uint32_t producer : producers)
-        tbb::flow::make_edge(nodes[producer], node);
+    // With every dispatch on one device nothing can overlap: the dispatches run in graph order (a topological
+    // order) on this thread. A cpu launch then joins its device's arena from here, and oneTBB's workers fill the
+    // arena's other slots; from inside a flow-graph task the arena would find the workers held by the graph.
+    // After a fault the dispatches run again, and those already done pass straight through.
+    bool oneDevice = std::all_of(placements.begin(), placements.end(),
+                                 [&](const DispatchPlacement &p) { return p.device == placements.front().device; });
+    if (oneDevice) {
+      for (int d = 0; d < dispatchCount; ++d)
+        runDispatch(d);
+    } else {
+      runFlowGraph(manifest, runDispatch);
     }
-    start.try_put(tbb::flow::continue_msg());
-    graph.wait_for_all();
     if (!failure.status)
       break;
     if (!pool_ || failure.device == kNoDevice)

@@ -4,6 +4,11 @@
 // Launches are synchronous: a launch returns once every tile has run. With --cpu-partitions the host's threads
 // are split between logical devices, each with its own task arena, so two kernels placed on two partitions run
 // side by side instead of competing for one pool of threads.
+//
+// A launch runs on whichever thread the executor's flow graph gave the dispatch, and that thread joins the
+// device's arena; the arena's other threads come from oneTBB's shared worker pool, which by default holds one
+// thread fewer than the host has cores. The devices therefore raise the pool to their threads plus one (the thread
+// that drives the graph) for as long as they exist, so a launch on N threads really gets N.
 #include "drivers/cpu/CpuDevice.h"
 
 #include "api/Status.h"
@@ -12,6 +17,7 @@
 #include "drivers/cpu/FeatureLevel.h"
 
 #include <tbb/blocked_range.h>
+#include <tbb/global_control.h>
 #include <tbb/info.h>
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
@@ -41,8 +47,8 @@ private:
 class CpuDevice final : public HostMemoryDevice {
 public:
   /// `partition` of `partitions` (0 of 1 is the whole host), running on `threads` threads.
-  CpuDevice(unsigned partition, unsigned partitions, int threads)
-      : hostLevel_(cpu::hostFeatureLevel()), threads_(threads), arena_(threads) {
+  CpuDevice(unsigned partition, unsigned partitions, int threads, std::shared_ptr<tbb::global_control> workerPool)
+      : hostLevel_(cpu::hostFeatureLevel()), threads_(threads), workerPool_(std::move(workerPool)), arena_(threads) {
     info_.name = partitions > 1 ? "cpu:" + std::to_string(partition) : "cpu";
     info_.kind = HET_DEVICE_KIND_CPU;
     info_.memoryBytes = hostMemoryBytes();
@@ -140,6 +146,7 @@ private:
   DeviceInfo info_;
   int hostLevel_;
   int threads_;
+  std::shared_ptr<tbb::global_control> workerPool_;
   tbb::task_arena arena_;
 };
 
@@ -148,11 +155,13 @@ private:
 std::vector<std::unique_ptr<Device>> createCpuDevices(const DeviceOptions &options) {
   unsigned partitions = std::max(1u, options.cpuPartitions);
   int total = options.cpuThreads ? static_cast<int>(options.cpuThreads) : tbb::info::default_concurrency();
+  auto workerPool = std::make_shared<tbb::global_control>(tbb::global_control::max_allowed_parallelism,
+                                                         static_cast<std::size_t>(std::max(total, static_cast<int>(partitions))) + 1);
   std::vector<std::unique_ptr<Device>> devices;
   // Threads are shared out as evenly as they go; a partition never has fewer than one, even on a small host.
   for (unsigned partition = 0; partition < partitions; ++partition) {
     int share = total / static_cast<int>(partitions) + (static_cast<int>(partition) < total % static_cast<int>(partitions));
-    devices.push_back(std::make_unique<CpuDevice>(partition, partitions, std::max(1, share)));
+    devices.push_back(std::make_unique<CpuDevice>(partition, partitions, std::max(1, share), workerPool));
   }
   return devices;
 }
