@@ -1,8 +1,9 @@
-// Defaults of the device interface: no host memory in place, no host work, and events on the host clock for
-// devices whose launches finish before they return.
+// Defaults of the device interface: no host memory in place, no host work, calibration as host work, and events
+// on the host clock for devices whose launches finish before they return.
 #include "drivers/Device.h"
 
 #include "api/Status.h"
+#include "drivers/CalibrationWork.h"
 
 #include <chrono>
 
@@ -24,6 +25,13 @@ het_status_t Device::wrapHostMemory(void *, std::size_t, std::unique_ptr<DeviceB
 
 het_status_t Device::runHostWork(std::int64_t, const std::function<void(std::int64_t, std::int64_t)> &) {
   return makeStatus(HET_STATUS_UNSUPPORTED, "device '" + info().name + "' does not run kernels on the host");
+}
+
+het_status_t Device::runCalibrationChunks(std::int64_t chunks) {
+  return runHostWork(chunks, [](std::int64_t begin, std::int64_t end) {
+    for (std::int64_t chunk = begin; chunk < end; ++chunk)
+      runCalibrationChunkOnHost(chunk);
+  });
 }
 
 het_status_t Device::recordEvent(std::unique_ptr<DeviceEvent> &outEvent) {

@@ -24,9 +24,9 @@ struct DeviceInfo {
   std::string name; ///< "cpu", "fpga-sim", "cuda", "xrt": the name users pick a device by
   het_device_kind_t kind = HET_DEVICE_KIND_CPU;
   bool available = false;
-  std::string reason;      ///< why it is unavailable; empty when available
-  std::string description; ///< e.g. "2 cores, x86-64-v4"
-  std::string architecture; ///< the ISA or part it runs: "x86-64-v3", "sm_90", an FPGA part; empty when unknown
+  std::string reason;            ///< why it is unavailable; empty when available
+  std::string description;       ///< e.g. "2 cores, x86-64-v4"
+  std::string architecture;      ///< the ISA or part it runs: "x86-64-v3", "sm_90", an FPGA part; empty when unknown
   std::uint64_t memoryBytes = 0; ///< the memory its buffers come from; 0 when unknown
   /// "<target kind>/<image format>" of the variants it runs, e.g. "CPU/ELF_SHARED_OBJECT": what the scheduler
   /// may place on it.
@@ -128,6 +128,11 @@ public:
   /// kernels get. UNSUPPORTED for a device whose kernels do not run on the host.
   virtual het_status_t runHostWork(std::int64_t count,
                                    const std::function<void(std::int64_t begin, std::int64_t end)> &body);
+
+  /// Runs `chunks` chunks of the calibration's multiply-adds (drivers/CalibrationWork.h) where this device runs
+  /// kernels and returns when they are done. The default runs them as host work (runHostWork); a device with
+  /// compute units of its own runs them there in its kernel language.
+  virtual het_status_t runCalibrationChunks(std::int64_t chunks);
 };
 
 /// Settings the drivers are created with.
@@ -138,8 +143,8 @@ struct DeviceOptions {
   unsigned cpuPartitions = 1;
 };
 
-/// Every driver's devices, available or not, in a fixed order: cpu (or its partitions), fpga-sim, cuda, xrt. The one place that
-/// lists the drivers (DeviceRegistry.cpp); a driver that finds no hardware gives an unavailable device.
+/// Every driver's devices, available or not, in a fixed order: cpu (or its partitions), fpga-sim, cuda, xrt. The one
+/// place that lists the drivers (DeviceRegistry.cpp); a driver that finds no hardware gives an unavailable device.
 std::vector<std::unique_ptr<Device>> createDevices(const DeviceOptions &options);
 
 } // namespace het::runtime

@@ -1,8 +1,10 @@
-// The calibration of a device: a multiply-add loop run the way the device runs kernels, and host-to-device
-// copies through its driver, each timed for about 10 ms; results cached per device and CPU model.
+// The calibration of a device: chunks of multiply-adds run the way the device runs kernels
+// (Device::runCalibrationChunks), and host-to-device copies through its driver, each timed for about 10 ms; results
+// cached per device and CPU model.
 #include "pool/Calibration.h"
 
 #include "api/Status.h"
+#include "drivers/CalibrationWork.h"
 
 #include <algorithm>
 #include <chrono>
@@ -22,31 +24,17 @@ using Clock = std::chrono::steady_clock;
 /// How long each of the two measurements aims to run: long enough to average out a timer tick and a page fault,
 /// short enough that calibrating every device of a machine stays well under 200 ms.
 constexpr double kTargetSeconds = 0.01;
-constexpr int kAccumulators = 16;
-constexpr std::int64_t kStepsPerChunk = 1 << 13;
-constexpr double kFlopsPerChunk = 2.0 * kAccumulators * kStepsPerChunk;
 constexpr std::size_t kCopyBytes = 16u << 20;
-
-/// One chunk of multiply-adds on independent accumulators, which the compiler keeps in vector registers.
-void multiplyAddChunk(std::int64_t seed) {
-  float accumulators[kAccumulators];
-  for (int j = 0; j < kAccumulators; ++j)
-    accumulators[j] = static_cast<float>(seed + j);
-  for (std::int64_t step = 0; step < kStepsPerChunk; ++step)
-    for (float &accumulator : accumulators)
-      accumulator = accumulator * 0.999999f + 0.000001f;
-  float sum = 0;
-  for (float accumulator : accumulators)
-    sum += accumulator;
-  // A volatile store keeps the result, and so the loop, which the optimizer would otherwise prove unused.
-  volatile float observed = sum;
-  static_cast<void>(observed);
-}
+/// The most chunks one timed run may hold: a GPU runs a chunk per thread and launches at most 2^31 - 1 blocks, and
+/// a device that finishes this many in under kTargetSeconds cannot be timed this way.
+constexpr std::int64_t kMostChunks = std::int64_t(1) << 31;
 
 double secondsSince(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
 /// Repeats `run(count)` with a growing count until one run takes kTargetSeconds; returns count / seconds of it.
-template <typename Run> het_status_t measureRate(Run run, std::int64_t firstCount, double &outPerSecond) {
+/// Fails when the count would pass `mostCount`.
+template <typename Run>
+het_status_t measureRate(Run run, std::int64_t firstCount, std::int64_t mostCount, double &outPerSecond) {
   std::int64_t count = firstCount;
   for (;;) {
     Clock::time_point start = Clock::now();
@@ -59,6 +47,10 @@ template <typename Run> het_status_t measureRate(Run run, std::int64_t firstCoun
     // Jump close to the target from any run long enough to time, so the whole measurement is about two runs.
     double scale = seconds > 0.001 ? kTargetSeconds * 1.2 / seconds : 8.0;
     count = std::max(count + 1, static_cast<std::int64_t>(std::ceil(static_cast<double>(count) * scale)));
+    if (count > mostCount)
+      return makeStatus(HET_STATUS_UNAVAILABLE, "the calibration ran " + std::to_string(mostCount) +
+                                                    " units of work in under " + std::to_string(kTargetSeconds) +
+                                                    " s: too fast to time");
   }
 }
 
@@ -95,14 +87,8 @@ constexpr const char *kCacheHeader = "het-calibration 1";
 
 het_status_t measureDeviceRates(Device &device, DeviceRates &outRates) {
   double chunksPerSecond = 0;
-  HET_RETURN_IF_ERROR(measureRate(
-      [&](std::int64_t chunks) {
-        return device.runHostWork(chunks, [](std::int64_t begin, std::int64_t end) {
-          for (std::int64_t chunk = begin; chunk < end; ++chunk)
-            multiplyAddChunk(chunk);
-        });
-      },
-      4, chunksPerSecond));
+  HET_RETURN_IF_ERROR(measureRate([&](std::int64_t chunks) { return device.runCalibrationChunks(chunks); }, 4,
+                                  kMostChunks, chunksPerSecond));
 
   std::vector<std::byte> source(kCopyBytes, std::byte{1});
   std::unique_ptr<DeviceBuffer> buffer;
@@ -116,8 +102,8 @@ het_status_t measureDeviceRates(Device &device, DeviceRates &outRates) {
           HET_RETURN_IF_ERROR(device.copyToDevice(*buffer, source.data()));
         return device.synchronize();
       },
-      1, copiesPerSecond));
-  outRates.gflops = chunksPerSecond * kFlopsPerChunk / 1e9;
+      1, kMostChunks, copiesPerSecond));
+  outRates.gflops = chunksPerSecond * kCalibrationFlopsPerChunk / 1e9;
   outRates.gbPerSecond = copiesPerSecond * static_cast<double>(kCopyBytes) / 1e9;
   return nullptr;
 }

@@ -8,6 +8,7 @@
 
 #include "api/Status.h"
 #include "drivers/UnavailableDevice.h"
+#include "drivers/cuda/CalibrationKernel.h"
 #include "drivers/cuda/CudaDriverApi.h"
 
 #include <array>
@@ -124,6 +125,9 @@ public:
   CudaDevice(DeviceInfo info, std::shared_ptr<CudaContext> context, CUstream stream, int archNumber)
       : info_(std::move(info)), context_(std::move(context)), stream_(stream), archNumber_(archNumber) {}
   ~CudaDevice() override {
+    // The calibration's module and memory live in the context, which the device releases below.
+    calibrationSink_.reset();
+    calibrationKernel_.reset();
     context_->inContext([&] { return context_->api.cuStreamDestroy(stream_); });
     context_->api.cuDevicePrimaryCtxRelease(context_->device);
   }
@@ -209,24 +213,8 @@ public:
     std::string ptx = isPtx ? std::string(reinterpret_cast<const char *>(image.data()), image.size()) : "";
     const void *data = isPtx ? static_cast<const void *>(ptx.c_str()) : image.data();
 
-    std::string errorLog(kJitLogBytes, '\0');
-    CUjit_option options[] = {CU_JIT_ERROR_LOG_BUFFER, CU_JIT_ERROR_LOG_BUFFER_SIZE_BYTES};
-    void *values[] = {errorLog.data(), reinterpret_cast<void *>(static_cast<std::uintptr_t>(errorLog.size()))};
-    CUmodule module = nullptr;
-    if (CUresult error = call([&] { return api().cuModuleLoadDataEx(&module, data, 2, options, values); })) {
-      std::string log = errorLog.c_str();
-      return makeStatus(HET_STATUS_INVALID_FORMAT, what + ": the CUDA driver cannot load its " +
-                                                       (isPtx ? "PTX" : "cubin") + " on " + info_.architecture + ": " +
-                                                       api().describe(error) + (log.empty() ? "" : "\n" + log));
-    }
-    CUfunction function = nullptr;
-    if (CUresult error =
-            call([&] { return api().cuModuleGetFunction(&function, module, variant.entry_point().c_str()); })) {
-      call([&] { return api().cuModuleUnload(module); });
-      return makeStatus(HET_STATUS_NOT_FOUND, what + ": entry point '" + variant.entry_point() +
-                                                  "' is not in its image: " + api().describe(error));
-    }
-    auto loaded = std::make_unique<CudaKernel>(what, context_, module, function);
+    std::unique_ptr<CudaKernel> loaded;
+    HET_RETURN_IF_ERROR(loadModule(what, data, isPtx, variant.entry_point(), loaded));
     loaded->grid = grid;
     loaded->block = block;
     loaded->sharedMemoryBytes = static_cast<unsigned>(variant.launch().shared_memory_bytes());
@@ -285,8 +273,53 @@ public:
     return nullptr;
   }
 
+  // One thread per chunk, in blocks of kCalibrationBlock, on the device's stream; the module is loaded once.
+  het_status_t runCalibrationChunks(std::int64_t chunks) override {
+    if (chunks <= 0 || chunks > UINT_MAX)
+      return makeStatus(HET_STATUS_INVALID_ARGUMENT, "cuda: a calibration launch runs 1 to " +
+                                                         std::to_string(UINT_MAX) + " chunks, not " +
+                                                         std::to_string(chunks));
+    if (!calibrationKernel_) {
+      HET_RETURN_IF_ERROR(
+          loadModule("the calibration kernel", kCalibrationPtx, /*isPtx=*/true, kCalibrationEntry, calibrationKernel_));
+      HET_RETURN_IF_ERROR(allocate(sizeof(float), calibrationSink_));
+    }
+    CUdeviceptr sink = asCuda(*calibrationSink_).pointer();
+    unsigned count = static_cast<unsigned>(chunks);
+    void *parameters[] = {&sink, &count};
+    unsigned blocks = static_cast<unsigned>((chunks + kCalibrationBlock - 1) / kCalibrationBlock);
+    HET_RETURN_IF_ERROR(check("launching the calibration kernel", [&] {
+      return api().cuLaunchKernel(calibrationKernel_->function(), blocks, 1, 1, kCalibrationBlock, 1, 1, 0, stream_,
+                                  parameters, nullptr);
+    }));
+    return synchronize();
+  }
+
 private:
   static constexpr std::size_t kJitLogBytes = 16 << 10;
+
+  /// Loads a PTX (NUL-terminated) or cubin image as a module and finds `entry` in it.
+  het_status_t loadModule(const std::string &what, const void *data, bool isPtx, const std::string &entry,
+                          std::unique_ptr<CudaKernel> &outKernel) {
+    std::string errorLog(kJitLogBytes, '\0');
+    CUjit_option options[] = {CU_JIT_ERROR_LOG_BUFFER, CU_JIT_ERROR_LOG_BUFFER_SIZE_BYTES};
+    void *values[] = {errorLog.data(), reinterpret_cast<void *>(static_cast<std::uintptr_t>(errorLog.size()))};
+    CUmodule module = nullptr;
+    if (CUresult error = call([&] { return api().cuModuleLoadDataEx(&module, data, 2, options, values); })) {
+      std::string log = errorLog.c_str();
+      return makeStatus(HET_STATUS_INVALID_FORMAT, what + ": the CUDA driver cannot load its " +
+                                                       (isPtx ? "PTX" : "cubin") + " on " + info_.architecture + ": " +
+                                                       api().describe(error) + (log.empty() ? "" : "\n" + log));
+    }
+    CUfunction function = nullptr;
+    if (CUresult error = call([&] { return api().cuModuleGetFunction(&function, module, entry.c_str()); })) {
+      call([&] { return api().cuModuleUnload(module); });
+      return makeStatus(HET_STATUS_NOT_FOUND,
+                        what + ": entry point '" + entry + "' is not in its image: " + api().describe(error));
+    }
+    outKernel = std::make_unique<CudaKernel>(what, context_, module, function);
+    return nullptr;
+  }
 
   const CudaDriverApi &api() const { return context_->api; }
   template <typename Body> CUresult call(Body body) const { return context_->inContext(body); }
@@ -304,6 +337,8 @@ private:
   std::shared_ptr<CudaContext> context_;
   CUstream stream_;
   int archNumber_;
+  std::unique_ptr<CudaKernel> calibrationKernel_;
+  std::unique_ptr<DeviceBuffer> calibrationSink_;
 };
 
 /// The first GPU's properties into `info`; false with info.reason set when the library cannot give them.

@@ -4,10 +4,16 @@
 #include "DriverTesting.h"
 #include "StatusTesting.h"
 
+#include "drivers/CalibrationWork.h"
+#include "drivers/cuda/CalibrationKernel.h"
 #include "drivers/cuda/CudaDevice.h"
+#include "pool/Calibration.h"
 
 #include <gmock/gmock.h>
 
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <unistd.h>
 
 namespace het::runtime {
@@ -227,6 +233,42 @@ TEST(CudaDeviceTest, IsUnavailableWhenTheLibraryIsMissing) {
   EXPECT_THAT(gpu->info().reason, HasSubstr("cannot open /nonexistent/libcuda-for-het-tests.so (HET_CUDA_LIBRARY)"));
   std::unique_ptr<DeviceBuffer> buffer;
   EXPECT_EQ(take(gpu->allocate(16, buffer)).code, HET_STATUS_UNAVAILABLE);
+}
+
+static_assert(FAKE_CUDA_CALIBRATION_FLOPS_PER_CHUNK == kCalibrationFlopsPerChunk,
+              "the fake GPU's calibration timing assumes the runtime's chunk");
+
+// The calibration runs its PTX kernel on the GPU, one thread per chunk, and times it: the fake GPU sleeps as long
+// as 1000 GFLOP/s would take, so the rate measured must come out near that (a sleep only ever runs long).
+TEST(CudaDeviceTest, CalibratesWithThePtxKernel) {
+  int before = test::FakeCuda::get().liveHandles();
+  {
+    std::unique_ptr<Device> gpu = createFakeGpu(8, 0);
+    DeviceRates rates;
+    HET_ASSERT_OK(measureDeviceRates(*gpu, rates));
+    EXPECT_GT(rates.gflops, 0.3 * FAKE_CUDA_CALIBRATION_GFLOPS);
+    EXPECT_LT(rates.gflops, 1.05 * FAKE_CUDA_CALIBRATION_GFLOPS);
+    EXPECT_GT(rates.gbPerSecond, 0);
+    EXPECT_THAT(fakeLog(),
+                AllOf(HasSubstr("cuModuleLoadDataEx ptx options=2\ncuModuleGetFunction het_calibration_fma\n"),
+                      HasSubstr("cuLaunchKernel het_calibration_fma grid=1,1,1 block=256,1,1 shared=0 stream=1\n"),
+                      HasSubstr("cuMemcpyHtoDAsync")));
+  }
+  EXPECT_EQ(test::FakeCuda::get().liveHandles(), before) << "the calibration's module and buffer outlive the device";
+}
+
+TEST(CudaDeviceTest, PtxasAcceptsTheCalibrationKernel) {
+  std::string ptxas = "/usr/local/cuda/bin/ptxas";
+  if (::access(ptxas.c_str(), X_OK) != 0)
+    GTEST_SKIP() << "no CUDA toolkit at /usr/local/cuda: the calibration PTX is not assembled";
+  std::filesystem::path directory =
+      std::filesystem::temp_directory_path() / ("het-calibration-" + std::to_string(getpid()));
+  std::filesystem::create_directories(directory);
+  std::ofstream(directory / "calibration.ptx") << cuda::kCalibrationPtx;
+  std::string command = ptxas + " -arch=sm_80 " + (directory / "calibration.ptx").string() + " -o " +
+                        (directory / "calibration.cubin").string();
+  EXPECT_EQ(std::system(command.c_str()), 0) << command;
+  std::filesystem::remove_all(directory);
 }
 
 TEST(CudaDeviceTest, IsUnavailableWithoutAGpu) {

@@ -167,13 +167,15 @@ struct FakeCuda {
   decltype(&fake_cuda_log) log;
   decltype(&fake_cuda_live_handles) liveHandles;
   decltype(&fake_cuda_context_depth) contextDepth;
+  decltype(&fake_cuda_set_calibration_speed) setCalibrationSpeed;
 
   static const FakeCuda &get() {
     static const FakeCuda controls{
         fakeControl<decltype(configure)>(HET_TEST_FAKE_CUDA_LIBRARY, "fake_cuda_configure"),
         fakeControl<decltype(log)>(HET_TEST_FAKE_CUDA_LIBRARY, "fake_cuda_log"),
         fakeControl<decltype(liveHandles)>(HET_TEST_FAKE_CUDA_LIBRARY, "fake_cuda_live_handles"),
-        fakeControl<decltype(contextDepth)>(HET_TEST_FAKE_CUDA_LIBRARY, "fake_cuda_context_depth")};
+        fakeControl<decltype(contextDepth)>(HET_TEST_FAKE_CUDA_LIBRARY, "fake_cuda_context_depth"),
+        fakeControl<decltype(setCalibrationSpeed)>(HET_TEST_FAKE_CUDA_LIBRARY, "fake_cuda_set_calibration_speed")};
     return controls;
   }
 };

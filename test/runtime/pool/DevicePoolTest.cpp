@@ -19,9 +19,9 @@ using ::testing::HasSubstr;
 class DevicePoolTest : public ::testing::Test {
 protected:
   void SetUp() override {
-    directory_ = std::filesystem::temp_directory_path() /
-                 ("het-pool-test-" + std::to_string(getpid()) + "-" +
-                  ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    directory_ =
+        std::filesystem::temp_directory_path() / ("het-pool-test-" + std::to_string(getpid()) + "-" +
+                                                  ::testing::UnitTest::GetInstance()->current_test_info()->name());
     std::filesystem::remove_all(directory_);
   }
   void TearDown() override { std::filesystem::remove_all(directory_); }
@@ -115,8 +115,30 @@ TEST_F(DevicePoolTest, DoesNotCalibrateAnUnavailableDevice) {
   EXPECT_EQ(pool.measuredCount(), 0u);
 }
 
+TEST_F(DevicePoolTest, CalibratesAGpuWithItsOwnKernelAndCachesIt) {
+  for (CalibrationSource expected : {CalibrationSource::Measured, CalibrationSource::Cached}) {
+    test::FakeCuda::get().configure(8, 6, 1, std::size_t(1) << 30);
+    std::vector<std::unique_ptr<Device>> gpu;
+    {
+      test::ScopedEnvironment library("HET_CUDA_LIBRARY", HET_TEST_FAKE_CUDA_LIBRARY);
+      gpu.push_back(createCudaDevice({}));
+    }
+    ASSERT_TRUE(gpu[0]->info().available) << gpu[0]->info().reason;
+    DevicePool pool(std::move(gpu), directory_.string());
+    const DeviceCapabilities &capabilities = pool.capabilities(0);
+    EXPECT_EQ(capabilities.source, expected) << capabilities.reason;
+    EXPECT_GT(capabilities.rates.gflops, 0.3 * FAKE_CUDA_CALIBRATION_GFLOPS);
+    EXPECT_LT(capabilities.rates.gflops, 1.05 * FAKE_CUDA_CALIBRATION_GFLOPS);
+    EXPECT_EQ(pool.measuredCount(), expected == CalibrationSource::Measured ? 1u : 0u);
+    EXPECT_EQ(std::string(test::FakeCuda::get().log()).find("het_calibration_fma") != std::string::npos,
+              expected == CalibrationSource::Measured)
+        << "the cached rates are used without running the kernel again";
+  }
+}
+
 TEST_F(DevicePoolTest, LeavesAGpuItCannotTimeUncalibrated) {
   test::FakeCuda::get().configure(8, 6, 1, std::size_t(1) << 30);
+  test::FakeCuda::get().setCalibrationSpeed(0);
   std::vector<std::unique_ptr<Device>> gpu;
   {
     test::ScopedEnvironment library("HET_CUDA_LIBRARY", HET_TEST_FAKE_CUDA_LIBRARY);
@@ -128,7 +150,8 @@ TEST_F(DevicePoolTest, LeavesAGpuItCannotTimeUncalibrated) {
   EXPECT_EQ(capabilities.source, CalibrationSource::None) << "no rates to report, not zero-cost ones";
   EXPECT_EQ(capabilities.rates.gflops, 0);
   EXPECT_EQ(capabilities.rates.gbPerSecond, 0);
-  EXPECT_THAT(capabilities.reason, HasSubstr("not calibrated: device 'cuda' does not run kernels on the host"));
+  EXPECT_THAT(capabilities.reason, HasSubstr("not calibrated: the calibration ran 2147483648 units of work in under"));
+  EXPECT_THAT(capabilities.reason, HasSubstr("too fast to time"));
   EXPECT_EQ(pool.measuredCount(), 0u);
   EXPECT_FALSE(std::filesystem::exists(directory_)) << "nothing is cached for it";
 }

@@ -75,9 +75,7 @@ protected:
       ASSERT_EQ(out[i], 2.0f * (static_cast<float>(i) + 100.0f + static_cast<float>(i))) << i;
   }
 
-  const std::string &deviceName(int dispatch) const {
-    return pool_->device(placements_[dispatch].device).info().name;
-  }
+  const std::string &deviceName(int dispatch) const { return pool_->device(placements_[dispatch].device).info().name; }
 
   static std::filesystem::path *cacheDirectory_;
   static DevicePool *pool_;
@@ -297,12 +295,14 @@ TEST_F(FaultTest, RejectsAMalformedFaultInjection) {
   EXPECT_THAT(unknown.message, HasSubstr("unknown device 'tpu'; devices: cpu:0, cpu:1, fpga-sim"));
 }
 
-/// A pool of the cpu and a GPU over the fake libcuda, which runs no host work and so has no calibrated rates, and a
+/// A pool of the cpu and a GPU over the fake libcuda whose calibration kernel takes no time, which cannot be timed,
+/// so the GPU has no calibrated rates, and a
 /// graph sum = add(x, y) (cpu, fpga-sim and PTX variants; 100 MFLOP), out = gpu_add(sum, y) (PTX only).
 class UncalibratedDeviceTest : public ::testing::Test {
 protected:
   void SetUp() override {
     test::FakeCuda::get().configure(8, 6, 1, std::size_t(1) << 30);
+    test::FakeCuda::get().setCalibrationSpeed(0);
     std::vector<std::unique_ptr<Device>> devices = createDevices({});
     devices.resize(1);
     {

@@ -36,6 +36,7 @@ enum { kJitErrorLog = 5, kJitErrorLogSize = 6 };
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static int major = 8, minor = 0, deviceCount = 1, initialized = 0, nextStream = 1;
 static size_t memoryBytes = (size_t)1 << 30, allocatedBytes = 0;
+static double calibrationGflops = FAKE_CUDA_CALIBRATION_GFLOPS;
 static __thread int contextDepth = 0;
 
 void fake_cuda_configure(int newMajor, int newMinor, int newDeviceCount, size_t newMemoryBytes) {
@@ -46,8 +47,15 @@ void fake_cuda_configure(int newMajor, int newMinor, int newDeviceCount, size_t 
   memoryBytes = newMemoryBytes;
   initialized = 0;
   nextStream = 1;
+  calibrationGflops = FAKE_CUDA_CALIBRATION_GFLOPS;
   pthread_mutex_unlock(&lock);
   fake_clear_log();
+}
+
+void fake_cuda_set_calibration_speed(double gflops) {
+  pthread_mutex_lock(&lock);
+  calibrationGflops = gflops;
+  pthread_mutex_unlock(&lock);
 }
 
 const char *fake_cuda_log(void) { return fake_log_text(); }
@@ -302,16 +310,34 @@ CUresult cuMemcpyDtoHAsync_v2(void *destination, CUdeviceptr source, size_t byte
 
 /* ---- launches ---- */
 
+/* The calibration kernel: one thread per chunk, taking as long as a GPU of calibrationGflops would. */
+static CUresult calibrate(size_t threads, unsigned chunks) {
+  if (threads < chunks)
+    return CUDA_ERROR_INVALID_VALUE;
+  pthread_mutex_lock(&lock);
+  double gflops = calibrationGflops;
+  pthread_mutex_unlock(&lock);
+  if (gflops <= 0)
+    return CUDA_SUCCESS;
+  double seconds = chunks * FAKE_CUDA_CALIBRATION_FLOPS_PER_CHUNK / (gflops * 1e9);
+  struct timespec duration = {(time_t)seconds, (long)((seconds - (double)(time_t)seconds) * 1e9)};
+  nanosleep(&duration, NULL);
+  return CUDA_SUCCESS;
+}
+
 CUresult cuLaunchKernel(void *function, unsigned gridX, unsigned gridY, unsigned gridZ, unsigned blockX,
                         unsigned blockY, unsigned blockZ, unsigned sharedMemoryBytes, void *stream, void **parameters,
                         void **extra) {
   REQUIRE_CONTEXT();
   const char *name = ((FakeFunction *)function)->name;
   int isAdd = strcmp(name, "het_test_add") == 0;
+  int isCalibration = strcmp(name, "het_calibration_fma") == 0;
   fake_record("cuLaunchKernel %s grid=%u,%u,%u block=%u,%u,%u shared=%u stream=%d", name, gridX, gridY, gridZ, blockX,
               blockY, blockZ, sharedMemoryBytes, streamId(stream));
   if (extra || !parameters)
     return CUDA_ERROR_INVALID_VALUE;
+  if (isCalibration)
+    return calibrate(gridX * blockX, *(const unsigned *)parameters[1]);
   if (!isAdd)
     return CUDA_SUCCESS;
   CUdeviceptr x = *(CUdeviceptr *)parameters[0], y = *(CUdeviceptr *)parameters[1], sum = *(CUdeviceptr *)parameters[2];
