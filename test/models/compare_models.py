@@ -29,6 +29,8 @@ from run_node_tests import compare, first_line  # noqa: E402
 
 COMPILE_TIMEOUT_S = 600
 RUN_TIMEOUT_S = 300
+# Where fetch-models.sh puts the models and onnxruntime-node by default.
+DEFAULT_CACHE = os.environ.get("HET_MODELS_CACHE", os.path.join(REPO, ".cache", "models"))
 
 
 # Per-channel mean and standard deviation an image is normalized with before the model sees it.
@@ -75,23 +77,41 @@ def make_input(name, spec, model_name):
     return rng.normal(mean, std, size=shape).astype(spec["dtype"])
 
 
-def run(command, timeout):
-    """Runs a command; returns (None, seconds) on success, else (first line of its error, seconds)."""
+def run_capturing(command, timeout):
+    """Runs a command; returns (None, seconds, its stdout) on success, else (first line of its error, seconds,
+    its stdout)."""
     started = time.monotonic()
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
     except subprocess.TimeoutExpired:
-        return f"timeout after {timeout} s", time.monotonic() - started
+        return f"timeout after {timeout} s", time.monotonic() - started, ""
+    except OSError as error:
+        return f"cannot run {command[0]}: {error.strerror}", time.monotonic() - started, ""
     seconds = time.monotonic() - started
     if done.returncode != 0:
-        return first_line(done.stderr) or first_line(done.stdout) or f"exit {done.returncode}", seconds
-    return None, seconds
+        return first_line(done.stderr) or first_line(done.stdout) or f"exit {done.returncode}", seconds, done.stdout
+    return None, seconds, done.stdout
+
+
+def run(command, timeout):
+    """Runs a command; returns (None, seconds) on success, else (first line of its error, seconds)."""
+    error, seconds, _ = run_capturing(command, timeout)
+    return error, seconds
 
 
 def load_outputs(out_dir):
     with open(os.path.join(out_dir, "outputs.json")) as f:
         return [(entry["name"], np.load(os.path.join(out_dir, entry["file"]), allow_pickle=False))
                 for entry in json.load(f)]
+
+
+def mismatch(got, want, rtol, atol):
+    """None when the outputs `got` match ONNX Runtime's `want` (both as load_outputs gives them), else why not."""
+    if len(got) != len(want):
+        return f"{len(got)} outputs, ONNX Runtime gives {len(want)}"
+    reasons = [f"'{name}': {reason}" for (name, g), (_, w) in zip(got, want)
+               for reason in [compare(g, w, rtol, atol)] if reason]
+    return f"mismatch in {reasons[0]}" if reasons else None
 
 
 def worst_error(got, want, rtol, atol):
@@ -106,11 +126,9 @@ def worst_error(got, want, rtol, atol):
     return absolute, used
 
 
-def check_model(model, args, work):
-    """Returns the model's result row."""
-    row = {"name": model["name"], "what": model["what"], "expect_pass": model["expect_pass"], "compile": "",
-           "compile_s": 0.0, "devices": {}, "abs": 0.0, "used": 0.0, "tolerance": f"{model['rtol']}/{model['atol']}"}
-    onnx_path = os.path.join(args.cache, f"{model['name']}.onnx")
+def write_inputs(model, work):
+    """Draws the model's inputs into `work`; returns them as [(name, .npy path)] and the hetcc options that fix
+    their static shapes and bind the constant ones."""
     inputs = []
     compile_options = []
     for name, spec in model["inputs"].items():
@@ -126,22 +144,53 @@ def check_model(model, args, work):
             compile_options += ["--input-constant", f"{name}={tensor_path}"]
         elif spec["shape"]:
             compile_options += ["--input-shape", f"{name}=" + "x".join(str(extent) for extent in spec["shape"])]
+    return inputs, compile_options
 
-    input_args = [arg for name, path in inputs for arg in ("--input", f"{name}={path}")]
-    run_args = [arg for name, path in inputs if not model["inputs"][name].get("constant")
-                for arg in ("--input", f"{name}={path}")]
+
+def input_arguments(inputs, constants=()):
+    """--input NAME=FILE for each input but those named in `constants` (bound at compile time: hetrun does not
+    take them)."""
+    return [arg for name, path in inputs if name not in constants for arg in ("--input", f"{name}={path}")]
+
+
+def constant_inputs(model):
+    """The names of the model's inputs bound at compile time."""
+    return {name for name, spec in model["inputs"].items() if spec.get("constant")}
+
+
+def compile_model(bin_dir, onnx_path, hetbin, targets, options):
+    """Compiles with hetcc; returns (None, seconds) or (hetcc's first error without its location, seconds)."""
+    error, seconds = run([os.path.join(bin_dir, "hetcc"), onnx_path, "-o", hetbin, f"--target={targets}", *options],
+                         COMPILE_TIMEOUT_S)
+    return (error.split(" error: ", 1)[-1] if error else None), seconds
+
+
+def missing_downloads(cache, models):
+    """What fetch-models.sh has not put into `cache` yet of `models` and onnxruntime-node (empty when nothing)."""
+    missing = [m["name"] for m in models if not os.path.exists(os.path.join(cache, f"{m['name']}.onnx"))]
+    if not os.path.isdir(os.path.join(cache, "ort", "node_modules", "onnxruntime-node")):
+        missing.append("onnxruntime-node")
+    return missing
+
+
+def check_model(model, args, work):
+    """Returns the model's result row."""
+    row = {"name": model["name"], "what": model["what"], "expect_pass": model["expect_pass"], "compile": "",
+           "compile_s": 0.0, "devices": {}, "abs": 0.0, "used": 0.0, "tolerance": f"{model['rtol']}/{model['atol']}"}
+    onnx_path = os.path.join(args.cache, f"{model['name']}.onnx")
+    inputs, compile_options = write_inputs(model, work)
+    run_args = input_arguments(inputs, constant_inputs(model))
     error, _ = run(["node", os.path.join(HERE, "run-ort.js"), "--ort-dir", os.path.join(args.cache, "ort"),
                     "--model", onnx_path, "--output-dir", os.path.join(work, "ort"),
-                    *input_args], RUN_TIMEOUT_S)
+                    *input_arguments(inputs)], RUN_TIMEOUT_S)
     if error:
         row["compile"] = row["reference_error"] = "ONNX Runtime failed: " + error
         return row
     want = load_outputs(os.path.join(work, "ort"))
 
     hetbin = os.path.join(work, "model.hetbin")
-    error, row["compile_s"] = run([os.path.join(args.bin_dir, "hetcc"), onnx_path, "-o", hetbin,
-                                   f"--target={args.targets}", *compile_options], COMPILE_TIMEOUT_S)
-    row["compile"] = error.split(" error: ", 1)[-1] if error else "ok"
+    error, row["compile_s"] = compile_model(args.bin_dir, onnx_path, hetbin, args.targets, compile_options)
+    row["compile"] = error or "ok"
     if error:
         return row
     for device in args.devices:
@@ -152,12 +201,9 @@ def check_model(model, args, work):
             row["devices"][device] = "run error: " + error
             continue
         got = load_outputs(out_dir)
+        row["devices"][device] = mismatch(got, want, model["rtol"], model["atol"]) or "pass"
         if len(got) != len(want):
-            row["devices"][device] = f"{len(got)} outputs, ONNX Runtime gives {len(want)}"
             continue
-        reasons = [f"'{name}': {reason}" for (name, g), (_, w) in zip(got, want)
-                   for reason in [compare(g, w, model["rtol"], model["atol"])] if reason]
-        row["devices"][device] = f"mismatch in {reasons[0]}" if reasons else "pass"
         absolute, used = worst_error(got, want, model["rtol"], model["atol"])
         row["abs"], row["used"] = max(row["abs"], absolute), max(row["used"], used)
     return row
@@ -219,7 +265,7 @@ def write_report(path, rows, models, args, elapsed):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--bin-dir", required=True, help="folder holding hetcc and hetrun")
-    parser.add_argument("--cache", default=os.environ.get("HET_MODELS_CACHE", os.path.join(REPO, ".cache", "models")),
+    parser.add_argument("--cache", default=DEFAULT_CACHE,
                         help="where fetch-models.sh put the models and onnxruntime-node")
     parser.add_argument("--models", help="comma-separated names from models.json (default: all)")
     parser.add_argument("--devices", default="cpu,fpga-sim")
@@ -240,10 +286,10 @@ def main():
                   f"{', '.join(m['name'] for m in selected)}", file=sys.stderr)
             return 2
         selected = [m for m in selected if m["name"] in names]
-    missing = [m["name"] for m in selected if not os.path.exists(os.path.join(args.cache, f"{m['name']}.onnx"))]
-    if missing or not os.path.isdir(os.path.join(args.cache, "ort", "node_modules", "onnxruntime-node")):
-        print(f"compare_models: {args.cache} lacks {', '.join(missing) or 'onnxruntime-node'}; run "
-              "test/models/fetch-models.sh first", file=sys.stderr)
+    missing = missing_downloads(args.cache, selected)
+    if missing:
+        print(f"compare_models: {args.cache} lacks {', '.join(missing)}; run test/models/fetch-models.sh first",
+              file=sys.stderr)
         return 2
 
     started = time.monotonic()

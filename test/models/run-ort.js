@@ -1,18 +1,23 @@
 // Runs an ONNX model with ONNX Runtime (onnxruntime-node) on .npy inputs and writes its outputs as .npy, the
-// reference the real-model check compares hetrun with; with --iterations it also times session.run.
+// reference the real-model check compares hetrun with; with --iterations it also times session.run, with
+// --startup the session's creation and first run.
 //
 //   node run-ort.js --ort-dir DIR --model M.onnx --input NAME=FILE.npy ... --output-dir OUT
-//                   [--threads N] [--iterations N --warmup N]
+//                   [--threads N] [--iterations N --warmup N] [--startup]
 //
-// OUT/<index>.npy holds output <index> and OUT/outputs.json lists them as hetrun does ({name, file, dtype, shape}).
-// With --iterations the last stdout line is one JSON object: iterations, warmup, threads, median_ms, p10_ms,
-// p90_ms (the percentiles hetrun --benchmark prints). Exit status 2 on bad usage, 1 when ONNX Runtime fails.
+// The session uses every graph optimization ('all'); --threads N gives it N intra-op threads and one inter-op
+// thread (default: ONNX Runtime's choice). OUT/<index>.npy holds output <index> and OUT/outputs.json lists them as
+// hetrun does ({name, file, dtype, shape}). With --iterations or --startup the last stdout line is one JSON
+// object; --iterations puts in it iterations, warmup, threads, median_ms, p10_ms and p90_ms (the percentiles
+// hetrun --benchmark prints) of the timed runs, which follow the first run and --warmup untimed ones; --startup
+// puts in it session_ms (creating the session: reading and optimizing the model) and first_run_ms (the first
+// session.run). Exit status 2 on bad usage, 1 when ONNX Runtime fails.
 "use strict";
 const fs = require("fs");
 const path = require("path");
 
 const USAGE = "usage: node run-ort.js --ort-dir DIR --model M.onnx --input NAME=FILE.npy ... --output-dir OUT " +
-  "[--threads N] [--iterations N] [--warmup N]";
+  "[--threads N] [--iterations N] [--warmup N] [--startup]";
 
 // NumPy dtype codes (without byte order) and the ONNX Runtime tensor type and typed array of each.
 const DTYPES = {
@@ -28,9 +33,13 @@ function fail(message, status) {
 }
 
 function parseArgs(argv) {
-  const args = { inputs: [], threads: 0, iterations: 0, warmup: 1 };
+  const args = { inputs: [], threads: 0, iterations: 0, warmup: 1, startup: false };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
+    if (flag === "--startup") {
+      args.startup = true;
+      continue;
+    }
     const value = argv[i + 1];
     if (value === undefined) fail(`${flag} needs a value; ${USAGE}`, 2);
     i++;
@@ -94,12 +103,18 @@ function percentile(sorted, fraction) {
   return sorted[below] + (sorted[above] - sorted[below]) * (position - below);
 }
 
+function milliseconds(since) {
+  return Number(process.hrtime.bigint() - since) / 1e6;
+}
+
 async function main() {
   const args = parseArgs(process.argv.slice(2));
   const ort = require(path.join(path.resolve(args.ortDir), "node_modules", "onnxruntime-node"));
   const options = { graphOptimizationLevel: "all" };
-  if (args.threads) options.intraOpNumThreads = args.threads;
+  if (args.threads) Object.assign(options, { intraOpNumThreads: args.threads, interOpNumThreads: 1 });
+  const creating = process.hrtime.bigint();
   const session = await ort.InferenceSession.create(args.model, options);
+  const sessionMs = milliseconds(creating);
   const feeds = {};
   for (const [name, file] of args.inputs) {
     const { type, dims, data } = readNpy(file);
@@ -108,7 +123,9 @@ async function main() {
   const missing = session.inputNames.filter((name) => !(name in feeds));
   if (missing.length) fail(`no --input for ${missing.join(", ")}`, 2);
 
+  const firstRun = process.hrtime.bigint();
   const results = await session.run(feeds);
+  const firstRunMs = milliseconds(firstRun);
   if (args.outputDir) {
     fs.mkdirSync(args.outputDir, { recursive: true });
     const listing = session.outputNames.map((name, index) => {
@@ -119,20 +136,23 @@ async function main() {
     const lines = listing.map((entry) => "  " + JSON.stringify(entry));
     fs.writeFileSync(path.join(args.outputDir, "outputs.json"), "[\n" + lines.join(",\n") + "\n]\n");
   }
+  const timings = {};
   if (args.iterations) {
     for (let i = 0; i < args.warmup; i++) await session.run(feeds);
     const samples = [];
     for (let i = 0; i < args.iterations; i++) {
       const started = process.hrtime.bigint();
       await session.run(feeds);
-      samples.push(Number(process.hrtime.bigint() - started) / 1e6);
+      samples.push(milliseconds(started));
     }
     samples.sort((a, b) => a - b);
-    console.log(JSON.stringify({
+    Object.assign(timings, {
       iterations: args.iterations, warmup: args.warmup, threads: args.threads || "default",
       median_ms: percentile(samples, 0.5), p10_ms: percentile(samples, 0.1), p90_ms: percentile(samples, 0.9),
-    }));
+    });
   }
+  if (args.startup) Object.assign(timings, { session_ms: sessionMs, first_run_ms: firstRunMs });
+  if (args.iterations || args.startup) console.log(JSON.stringify(timings));
 }
 
 main().catch((error) => fail(error && error.message ? error.message : String(error), 1));
