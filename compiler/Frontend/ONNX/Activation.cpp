@@ -67,6 +67,12 @@ LogicalResult convertPRelu(NodeContext &ctx) {
   if (failed(ctx.requireDType(0, kFloatDTypes)))
     return failure();
   OnnxValue x = ctx.input(0), slope = ctx.input(1);
+  // Before opset 7 a slope of more than one value holds one per channel (dimension 1 of X).
+  if (ctx.opset() < 7 && slope.type().getNumElements() > 1 && x.rank() >= 2) {
+    SmallVector<int64_t> perChannel(x.rank() - 1, 1);
+    perChannel[0] = slope.type().getNumElements();
+    slope.value = reshapeTensor(ctx.builder(), slope.value, perChannel);
+  }
   FailureOr<SmallVector<int64_t>> shape = broadcastInputs(ctx, {x, slope});
   if (failed(shape))
     return failure();

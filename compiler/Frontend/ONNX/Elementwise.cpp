@@ -35,6 +35,29 @@ LogicalResult requireAll(NodeContext &ctx, ArrayRef<int32_t> accepted) {
   return success();
 }
 
+/// Inputs 0 and 1 of a binary op, with input 1 made numpy-broadcastable under the rules before opset 7: without
+/// `broadcast` = 1 the shapes must be equal; with it, B's dimensions line up with A's from `axis` (default: B is
+/// a suffix of A), so B gets trailing 1s for the dimensions of A after it.
+FailureOr<std::pair<OnnxValue, OnnxValue>> binaryOperands(NodeContext &ctx) {
+  OnnxValue a = ctx.input(0), b = ctx.input(1);
+  if (ctx.opset() >= 7)
+    return std::make_pair(a, b);
+  if (!ctx.intAttribute("broadcast", 0)) {
+    if (a.shape() != b.shape())
+      return ctx.emitError() << "without broadcast = 1 (opset " << ctx.opset()
+                             << ") both inputs must have one shape; the model needs opset 7 or newer for numpy "
+                                "broadcasting";
+    return std::make_pair(a, b);
+  }
+  int64_t axis = ctx.intAttribute("axis", a.rank() - b.rank());
+  if (axis < 0 || axis + b.rank() > a.rank())
+    return ctx.emitError() << "broadcast axis " << axis << " does not place B (rank " << b.rank() << ") inside A (rank "
+                           << a.rank() << ")";
+  SmallVector<int64_t> shape(b.shape());
+  shape.append(a.rank() - axis - b.rank(), 1);
+  return std::make_pair(a, OnnxValue{reshapeTensor(ctx.builder(), b.value, shape), b.dtype});
+}
+
 } // namespace
 
 LogicalResult convertBinaryArithmetic(NodeContext &ctx) {
@@ -45,17 +68,23 @@ LogicalResult convertBinaryArithmetic(NodeContext &ctx) {
                         .Case("Sub", BinaryKind::Sub)
                         .Case("Mul", BinaryKind::Mul)
                         .Case("Div", BinaryKind::Div);
+  FailureOr<std::pair<OnnxValue, OnnxValue>> operands = binaryOperands(ctx);
+  if (failed(operands))
+    return failure();
   int32_t dtype = ctx.input(0).dtype;
-  return emitBroadcastNode(ctx, {ctx.input(0), ctx.input(1)}, dtype, [&](OpBuilder &b, Location loc, ValueRange args) {
-    return scalarBinary(b, loc, kind, args[0], args[1], dtype);
-  });
+  return emitBroadcastNode(
+      ctx, {operands->first, operands->second}, dtype,
+      [&](OpBuilder &b, Location loc, ValueRange args) { return scalarBinary(b, loc, kind, args[0], args[1], dtype); });
 }
 
 LogicalResult convertPow(NodeContext &ctx) {
   if (failed(requireAll(ctx, kNumericDTypes)))
     return failure();
+  FailureOr<std::pair<OnnxValue, OnnxValue>> operands = binaryOperands(ctx);
+  if (failed(operands))
+    return failure();
   int32_t baseType = ctx.input(0).dtype, exponentType = ctx.input(1).dtype;
-  return emitBroadcastNode(ctx, {ctx.input(0), ctx.input(1)}, baseType,
+  return emitBroadcastNode(ctx, {operands->first, operands->second}, baseType,
                            [&](OpBuilder &b, Location loc, ValueRange args) {
                              if (isFloatDType(baseType))
                                return scalarBinary(b, loc, BinaryKind::Pow, args[0],

@@ -135,6 +135,9 @@ LogicalResult convertBatchNormalization(NodeContext &ctx) {
   bool training = ctx.intAttribute("training_mode", 0);
   if (ctx.opset() < 14 && ctx.hasOutput(1))
     return ctx.emitError() << "the training outputs of opsets before 14 are not supported";
+  if (ctx.opset() < 7 && !ctx.intAttribute("is_test", 0))
+    return ctx.emitError() << "is_test = 0 (training, opset " << ctx.opset()
+                           << ") is not supported; inference needs is_test = 1";
   if (ctx.opset() < 9 && !ctx.intAttribute("spatial", 1))
     return ctx.emitError() << "spatial = 0 is not supported";
   OnnxValue x = ctx.input(0);

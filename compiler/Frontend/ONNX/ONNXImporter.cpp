@@ -396,8 +396,15 @@ LogicalResult Importer::checkAndInferShapes() {
   } catch (const std::exception &error) {
     return emitError(fileLoc) << "invalid ONNX model: " << error.what();
   }
+  // Exporters of opsets before 9 wrote int64 Constants (shapes for Reshape) that Constant-1 did not allow yet, and
+  // ONNX Runtime runs them; for those models the schemas' type constraints are not checked, and the converters'
+  // own dtype checks stand in for them.
+  int64_t defaultOpset = 0;
+  for (const onnx::OperatorSetIdProto &opset : model.opset_import())
+    if (opset.domain().empty() || opset.domain() == "ai.onnx")
+      defaultOpset = opset.version();
   try {
-    onnx::ShapeInferenceOptions inference(/*check_type_val=*/true, /*strict_mode_val=*/1,
+    onnx::ShapeInferenceOptions inference(/*check_type_val=*/defaultOpset >= 9, /*strict_mode_val=*/1,
                                           /*data_prop_val=*/true);
     onnx::shape_inference::InferShapes(model, onnx::OpSchemaRegistry::Instance(), inference);
   } catch (const std::exception &error) {
