@@ -59,7 +59,15 @@ void fuseElementwiseOps(func::FuncOp main) {
   linalg::populateElementwiseOpsFusionPatterns(patterns, [](OpOperand *fused) {
     // A producer with other users would be computed twice.
     Operation *producer = fused->get().getDefiningOp();
-    return producer && producer->hasOneUse();
+    if (!producer || !producer->hasOneUse())
+      return false;
+    // A contraction reads an operand once per value of the loops its map leaves out (a convolution's input once
+    // per output channel): fused there, the producer would be recomputed that many times, and the contraction
+    // would no longer be the plain multiply-add the CPU micro-kernel takes. Reductions that read each element
+    // once (a sum of exponentials) still take their producer.
+    auto consumer = cast<linalg::LinalgOp>(fused->getOwner());
+    return consumer.getNumReductionLoops() == 0 ||
+           consumer.getMatchingIndexingMap(fused).getNumResults() == consumer.getNumLoops();
   });
   for (StringRef dialect : {"linalg", "tensor", "arith"})
     context->getLoadedDialect(dialect)->getCanonicalizationPatterns(patterns);
