@@ -70,6 +70,42 @@ LogicalResult checkOperands(NodeContext &ctx) {
   return success();
 }
 
+/// Whether a convolution window is a single tap per output: a 1 x ... x 1 kernel, stride 1, no padding.
+bool isPointwise(const WindowGeometry &geometry) {
+  auto ones = [](ArrayRef<int64_t> values) { return llvm::all_of(values, [](int64_t v) { return v == 1; }); };
+  auto zeros = [](ArrayRef<int64_t> values) { return llvm::all_of(values, [](int64_t v) { return v == 0; }); };
+  return ones(geometry.kernel) && ones(geometry.strides) && zeros(geometry.padBefore) && zeros(geometry.padAfter);
+}
+
+/// A pointwise convolution of N x C x spatial... by M x C x 1...: a product of the M x C weights with each image as a
+/// C x pixels matrix. With the spatial dims flattened, a row of output holds every pixel (a 7 x 7 map is 49
+/// columns, not 7), so the CPU micro-kernel fills whole vectors.
+LogicalResult convertPointwiseConv(NodeContext &ctx, ArrayRef<int64_t> outputSpatial) {
+  ImplicitLocOpBuilder &b = ctx.builder();
+  OnnxValue x = ctx.input(0), w = ctx.input(1);
+  int64_t batch = x.shape()[0], channels = x.shape()[1], filters = w.shape()[0];
+  int64_t pixels = 1;
+  for (int64_t size : outputSpatial)
+    pixels *= size;
+  Value input = reshapeTensor(b, x.value, {batch, channels, pixels});
+  Value weights = reshapeTensor(b, w.value, {filters, channels});
+  // Loop dims: n, m, pixel, c.
+  MLIRContext *context = ctx.context();
+  auto map = [&](ArrayRef<unsigned> dims) { return AffineMap::getMultiDimMapWithTargets(4, dims, context); };
+  SmallVector<AffineMap> maps = {map({0, 3, 2}), map({1, 3}), map({0, 1, 2})};
+  SmallVector<utils::IteratorType> iterators(3, utils::IteratorType::parallel);
+  iterators.push_back(utils::IteratorType::reduction);
+  Value zero = scalarConstant(b, b.getLoc(), x.type().getElementType(), 0);
+  Value result = buildGeneric(b, {input, weights}, filledTensor(b, {batch, filters, pixels}, zero), maps, iterators,
+                              [&](OpBuilder &nested, Location loc, ValueRange args) {
+                                Value product = arith::MulFOp::create(nested, loc, args[0], args[1]);
+                                return arith::AddFOp::create(nested, loc, args[2], product);
+                              });
+  SmallVector<int64_t> resultShape = {batch, filters};
+  llvm::append_range(resultShape, outputSpatial);
+  return setGroupedResult(ctx, reshapeTensor(b, result, resultShape), /*grouped=*/false, filters);
+}
+
 } // namespace
 
 LogicalResult convertConv(NodeContext &ctx) {
@@ -89,6 +125,9 @@ LogicalResult convertConv(NodeContext &ctx) {
   FailureOr<WindowGeometry> geometry = windowGeometry(ctx, x.shape().drop_front(2), kernel, /*ceilMode=*/false);
   if (failed(geometry))
     return failure();
+
+  if (group == 1 && isPointwise(*geometry))
+    return convertPointwiseConv(ctx, geometry->output);
 
   ImplicitLocOpBuilder &b = ctx.builder();
   MLIRContext *context = ctx.context();
