@@ -2,18 +2,13 @@
 #include "drivers/HostMemoryDevice.h"
 
 #include "api/Status.h"
+#include "drivers/HostBlocks.h"
 
 #include <cassert>
-#include <cstdlib>
 #include <cstring>
 #include <unistd.h>
 
 namespace het::runtime {
-
-namespace {
-/// Aligned for the widest vector loads (AVX-512) and to cache lines.
-constexpr std::size_t kAlignment = 64;
-} // namespace
 
 std::uint64_t HostMemoryDevice::hostMemoryBytes() {
   long pages = sysconf(_SC_PHYS_PAGES), pageSize = sysconf(_SC_PAGESIZE);
@@ -22,15 +17,11 @@ std::uint64_t HostMemoryDevice::hostMemoryBytes() {
 
 HostBuffer::~HostBuffer() {
   if (owned_)
-    std::free(data_);
+    freeHostBlock(data_, size());
 }
 
 het_status_t HostMemoryDevice::allocate(std::size_t size, std::unique_ptr<DeviceBuffer> &outBuffer) {
-  // aligned_alloc needs a multiple of the alignment, and a zero-element tensor still gets a distinct address.
-  std::size_t rounded = size ? (size + kAlignment - 1) / kAlignment * kAlignment : kAlignment;
-  if (rounded < size)
-    return makeStatus(HET_STATUS_OUT_OF_MEMORY, info().name + ": cannot allocate " + std::to_string(size) + " bytes");
-  void *data = std::aligned_alloc(kAlignment, rounded);
+  void *data = allocateHostBlock(size);
   if (!data)
     return makeStatus(HET_STATUS_OUT_OF_MEMORY, info().name + ": cannot allocate " + std::to_string(size) + " bytes");
   outBuffer = std::make_unique<HostBuffer>(*this, size, data, /*owned=*/true);

@@ -2,18 +2,14 @@
 #include "sched/HostTensor.h"
 
 #include "api/Status.h"
+#include "drivers/HostBlocks.h"
 #include "het/format/HetbinReader.h"
 
-#include <cstdlib>
 #include <cstring>
 
 namespace het::runtime {
 
-namespace {
-constexpr std::size_t kAlignment = 64;
-} // namespace
-
-void HostTensor::FreeDeleter::operator()(void *data) const { std::free(data); }
+void HostTensor::FreeDeleter::operator()(void *data) const { freeHostBlock(data, byteSize); }
 
 bool tensorByteSize(hetbin::DType dtype, const std::vector<std::int64_t> &shape, std::size_t &outSize) {
   std::size_t size = format::dtypeSize(dtype);
@@ -33,13 +29,12 @@ het_status_t HostTensor::create(hetbin::DType dtype, std::vector<std::int64_t> s
     if (dimension < 0)
       return makeStatus(HET_STATUS_INVALID_ARGUMENT, "tensor dimension " + std::to_string(dimension) + " is negative");
   std::size_t byteSize = 0;
-  if (!tensorByteSize(dtype, shape, byteSize) || byteSize > SIZE_MAX - kAlignment)
+  if (!tensorByteSize(dtype, shape, byteSize) || !hostBlockSize(byteSize))
     return makeStatus(HET_STATUS_OUT_OF_MEMORY, "tensor byte size overflows");
-  std::size_t rounded = byteSize ? (byteSize + kAlignment - 1) / kAlignment * kAlignment : kAlignment;
-  void *data = std::aligned_alloc(kAlignment, rounded);
+  void *data = allocateHostBlock(byteSize);
   if (!data)
     return makeStatus(HET_STATUS_OUT_OF_MEMORY, "cannot allocate a tensor of " + std::to_string(byteSize) + " bytes");
-  std::memset(data, 0, rounded);
+  std::memset(data, 0, hostBlockSize(byteSize));
   outTensor.reset(new HostTensor(dtype, std::move(shape), byteSize, data));
   return nullptr;
 }

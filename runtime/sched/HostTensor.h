@@ -28,11 +28,13 @@ public:
   hetbin::TensorType type() const;
 
 private:
+  /// Gives the storage back to the host block cache (drivers/HostBlocks.h), which needs its size.
   struct FreeDeleter {
+    std::size_t byteSize;
     void operator()(void *data) const;
   };
   HostTensor(hetbin::DType dtype, std::vector<std::int64_t> shape, std::size_t byteSize, void *data)
-      : dtype_(dtype), shape_(std::move(shape)), byteSize_(byteSize), data_(data) {}
+      : dtype_(dtype), shape_(std::move(shape)), byteSize_(byteSize), data_(data, FreeDeleter{byteSize}) {}
 
   hetbin::DType dtype_;
   std::vector<std::int64_t> shape_;
