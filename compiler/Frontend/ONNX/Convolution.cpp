@@ -77,26 +77,24 @@ bool isPointwise(const WindowGeometry &geometry) {
   return ones(geometry.kernel) && ones(geometry.strides) && zeros(geometry.padBefore) && zeros(geometry.padAfter);
 }
 
-/// A pointwise convolution of N x C x spatial... by M x C x 1...: a product of the M x C weights with each image as a
-/// C x pixels matrix. With the spatial dims flattened, a row of output holds every pixel (a 7 x 7 map is 49
-/// columns, not 7), so the CPU micro-kernel fills whole vectors.
-LogicalResult convertPointwiseConv(NodeContext &ctx, ArrayRef<int64_t> outputSpatial) {
+/// Output 0 of a convolution computed as a matrix product: `columns` (N x R x pixels) by the filters as M x R,
+/// reshaped to N x M x `outputSpatial`. Every pixel of a filter's output is a column, so the CPU micro-kernel
+/// fills whole vectors (a 7 x 7 map is 49 columns, not 7).
+LogicalResult convertAsProduct(NodeContext &ctx, Value columns, ArrayRef<int64_t> outputSpatial) {
   ImplicitLocOpBuilder &b = ctx.builder();
-  OnnxValue x = ctx.input(0), w = ctx.input(1);
-  int64_t batch = x.shape()[0], channels = x.shape()[1], filters = w.shape()[0];
-  int64_t pixels = 1;
-  for (int64_t size : outputSpatial)
-    pixels *= size;
-  Value input = reshapeTensor(b, x.value, {batch, channels, pixels});
-  Value weights = reshapeTensor(b, w.value, {filters, channels});
-  // Loop dims: n, m, pixel, c.
+  OnnxValue w = ctx.input(1);
+  auto columnsType = cast<RankedTensorType>(columns.getType());
+  int64_t batch = columnsType.getDimSize(0), reduction = columnsType.getDimSize(1);
+  int64_t pixels = columnsType.getDimSize(2), filters = w.shape()[0];
+  Value weights = reshapeTensor(b, w.value, {filters, reduction});
+  // Loop dims: n, m, pixel, r.
   MLIRContext *context = ctx.context();
   auto map = [&](ArrayRef<unsigned> dims) { return AffineMap::getMultiDimMapWithTargets(4, dims, context); };
   SmallVector<AffineMap> maps = {map({0, 3, 2}), map({1, 3}), map({0, 1, 2})};
   SmallVector<utils::IteratorType> iterators(3, utils::IteratorType::parallel);
   iterators.push_back(utils::IteratorType::reduction);
-  Value zero = scalarConstant(b, b.getLoc(), x.type().getElementType(), 0);
-  Value result = buildGeneric(b, {input, weights}, filledTensor(b, {batch, filters, pixels}, zero), maps, iterators,
+  Value zero = scalarConstant(b, b.getLoc(), columnsType.getElementType(), 0);
+  Value result = buildGeneric(b, {columns, weights}, filledTensor(b, {batch, filters, pixels}, zero), maps, iterators,
                               [&](OpBuilder &nested, Location loc, ValueRange args) {
                                 Value product = arith::MulFOp::create(nested, loc, args[0], args[1]);
                                 return arith::AddFOp::create(nested, loc, args[2], product);
@@ -104,6 +102,34 @@ LogicalResult convertPointwiseConv(NodeContext &ctx, ArrayRef<int64_t> outputSpa
   SmallVector<int64_t> resultShape = {batch, filters};
   llvm::append_range(resultShape, outputSpatial);
   return setGroupedResult(ctx, reshapeTensor(b, result, resultShape), /*grouped=*/false, filters);
+}
+
+int64_t product(ArrayRef<int64_t> sizes) {
+  int64_t result = 1;
+  for (int64_t size : sizes)
+    result *= size;
+  return result;
+}
+
+/// The windows of a strided convolution laid out as columns (im2col): N x (C x kernel...) x (output pixels...),
+/// column (c, k...) of pixel o holding the padded input at o * stride + k * dilation. A strided window moves by the
+/// stride from one output to the next, which the micro-kernel cannot stream; the columns are read in order.
+Value windowColumns(ImplicitLocOpBuilder &b, Value padded, const WindowGeometry &geometry) {
+  auto type = cast<RankedTensorType>(padded.getType());
+  int64_t spatialRank = type.getRank() - 2, batch = type.getDimSize(0), channels = type.getDimSize(1);
+  // Loop dims: n, c, kernel..., outputs...
+  int64_t numDims = 2 + 2 * spatialRank;
+  SmallVector<int64_t> shape = {batch, channels};
+  llvm::append_range(shape, geometry.kernel);
+  llvm::append_range(shape, geometry.output);
+  SmallVector<AffineMap> maps = {
+      windowInputMap({0, 1}, /*firstOutputDim=*/2 + spatialRank, /*firstWindowDim=*/2, numDims, geometry,
+                     b.getContext()),
+      AffineMap::getMultiDimIdentityMap(numDims, b.getContext())};
+  SmallVector<utils::IteratorType> iterators(numDims, utils::IteratorType::parallel);
+  Value columns = buildGeneric(b, {padded}, tensor::EmptyOp::create(b, shape, type.getElementType()), maps, iterators,
+                               [](OpBuilder &, Location, ValueRange args) { return args[0]; });
+  return reshapeTensor(b, columns, {batch, channels * product(geometry.kernel), product(geometry.output)});
 }
 
 } // namespace
@@ -126,14 +152,17 @@ LogicalResult convertConv(NodeContext &ctx) {
   if (failed(geometry))
     return failure();
 
-  if (group == 1 && isPointwise(*geometry))
-    return convertPointwiseConv(ctx, geometry->output);
-
   ImplicitLocOpBuilder &b = ctx.builder();
+  if (group == 1 && isPointwise(*geometry))
+    return convertAsProduct(ctx, reshapeTensor(b, x.value, {batch, channels, product(geometry->output)}),
+                            geometry->output);
   MLIRContext *context = ctx.context();
   Type elementType = x.type().getElementType();
   Value zero = scalarConstant(b, b.getLoc(), elementType, 0);
   Value input = padSpatial(b, x.value, *geometry, zero);
+  bool strided = llvm::any_of(geometry->strides, [](int64_t stride) { return stride > 1; });
+  if (group == 1 && strided)
+    return convertAsProduct(ctx, windowColumns(b, input, *geometry), geometry->output);
   Value weights = w.value;
   int64_t groupFilters = filters / group;
   bool grouped = group > 1;

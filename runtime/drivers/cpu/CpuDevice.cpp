@@ -120,8 +120,10 @@ public:
     std::vector<void *> pointers = kernelArguments(buffers);
     CpuEntryPoint entry = kernel.entry();
     std::int64_t tiles = kernel.tileCount();
-    // A few chunks per thread balance uneven tiles; the auto partitioner splits further when threads idle.
-    std::int64_t grain = std::max<std::int64_t>(1, tiles / (8 * static_cast<std::int64_t>(threads_)));
+    // Two chunks per thread: enough to even out uneven tiles, few enough that a contraction, which packs its
+    // right-hand side once per call (docs/performance.md), packs it rarely (GEMM 1024^3 at 2 threads: 7.9 ms with
+    // 8 chunks per thread, 7.0 ms with 2). The auto partitioner splits further when threads idle.
+    std::int64_t grain = std::max<std::int64_t>(1, tiles / (2 * static_cast<std::int64_t>(threads_)));
     void **arguments = pointers.data();
     arena_.execute([&] {
       tbb::parallel_for(
