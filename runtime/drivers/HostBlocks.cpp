@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <map>
 #include <mutex>
+#include <sys/mman.h>
 
 namespace het::runtime {
 namespace {
@@ -11,6 +12,21 @@ namespace {
 /// Smaller blocks come from malloc's own free lists, already mapped; these sizes are the ones malloc maps afresh.
 constexpr std::size_t kSmallestKept = 64u << 10;
 constexpr std::size_t kMostKeptBytes = std::size_t(1) << 30;
+/// Blocks of a megabyte and more are laid out in whole 2 MiB huge pages, which the kernel backs with transparent
+/// huge pages when asked (madvise): a first touch then faults once per 2 MiB instead of once per 4 KiB, which on
+/// a virtual machine is most of a large model's first run.
+constexpr std::size_t kHugePage = std::size_t(2) << 20;
+constexpr std::size_t kSmallestHuge = std::size_t(1) << 20;
+
+void *allocateFresh(std::size_t rounded) {
+  if (rounded < kSmallestHuge)
+    return std::aligned_alloc(kHostBlockAlignment, rounded);
+  std::size_t huge = (rounded + kHugePage - 1) / kHugePage * kHugePage;
+  void *block = std::aligned_alloc(kHugePage, huge);
+  if (block)
+    madvise(block, huge, MADV_HUGEPAGE); // advice only: without huge pages the block is still good
+  return block;
+}
 
 struct KeptBlocks {
   std::mutex lock;
@@ -46,7 +62,7 @@ void *allocateHostBlock(std::size_t size) {
       return block;
     }
   }
-  return std::aligned_alloc(kHostBlockAlignment, rounded);
+  return allocateFresh(rounded);
 }
 
 void freeHostBlock(void *block, std::size_t size) {

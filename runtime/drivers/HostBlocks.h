@@ -17,6 +17,7 @@ inline constexpr std::size_t kHostBlockAlignment = 64;
 std::size_t hostBlockSize(std::size_t size);
 
 /// A block of hostBlockSize(size) bytes, a kept one of exactly that size when there is one; null when out of memory.
+/// Blocks of 1 MiB and more start on a 2 MiB boundary and are offered to the kernel's transparent huge pages.
 void *allocateHostBlock(std::size_t size);
 
 /// Gives back a block of allocateHostBlock(size). Blocks of 64 KiB and more are kept for reuse, up to 1 GiB in all,

@@ -125,6 +125,12 @@ public:
     // 8 chunks per thread, 7.0 ms with 2). The auto partitioner splits further when threads idle.
     std::int64_t grain = std::max<std::int64_t>(1, tiles / (2 * static_cast<std::int64_t>(threads_)));
     void **arguments = pointers.data();
+    // One tile, or one thread, has nothing to spread: the calling thread runs the tiles without entering the arena,
+    // which costs microseconds per launch that a small model's kernels do not have to spare.
+    if (tiles == 1 || threads_ == 1) {
+      entry(arguments, 0, tiles);
+      return nullptr;
+    }
     arena_.execute([&] {
       tbb::parallel_for(
           tbb::blocked_range<std::int64_t>(0, tiles, grain),
@@ -135,8 +141,7 @@ public:
 
   het_status_t synchronize() override { return nullptr; }
 
-  het_status_t runHostWork(std::int64_t count,
-                           const std::function<void(std::int64_t, std::int64_t)> &body) override {
+  het_status_t runHostWork(std::int64_t count, const std::function<void(std::int64_t, std::int64_t)> &body) override {
     arena_.execute([&] {
       tbb::parallel_for(tbb::blocked_range<std::int64_t>(0, count, 1),
                         [&](const tbb::blocked_range<std::int64_t> &range) { body(range.begin(), range.end()); });
@@ -157,12 +162,14 @@ private:
 std::vector<std::unique_ptr<Device>> createCpuDevices(const DeviceOptions &options) {
   unsigned partitions = std::max(1u, options.cpuPartitions);
   int total = options.cpuThreads ? static_cast<int>(options.cpuThreads) : tbb::info::default_concurrency();
-  auto workerPool = std::make_shared<tbb::global_control>(tbb::global_control::max_allowed_parallelism,
-                                                         static_cast<std::size_t>(std::max(total, static_cast<int>(partitions))) + 1);
+  auto workerPool = std::make_shared<tbb::global_control>(
+      tbb::global_control::max_allowed_parallelism,
+      static_cast<std::size_t>(std::max(total, static_cast<int>(partitions))) + 1);
   std::vector<std::unique_ptr<Device>> devices;
   // Threads are shared out as evenly as they go; a partition never has fewer than one, even on a small host.
   for (unsigned partition = 0; partition < partitions; ++partition) {
-    int share = total / static_cast<int>(partitions) + (static_cast<int>(partition) < total % static_cast<int>(partitions));
+    int share =
+        total / static_cast<int>(partitions) + (static_cast<int>(partition) < total % static_cast<int>(partitions));
     devices.push_back(std::make_unique<CpuDevice>(partition, partitions, std::max(1, share), workerPool));
   }
   return devices;
