@@ -70,6 +70,10 @@ LogicalResult checkOperands(NodeContext &ctx) {
   return success();
 }
 
+/// Output rows shorter than this many elements (16 floats: one AVX-512 vector) are too narrow for the micro-kernel's
+/// columns.
+constexpr int64_t kNarrowRow = 16;
+
 /// Whether a convolution window is a single tap per output: a 1 x ... x 1 kernel, stride 1, no padding.
 bool isPointwise(const WindowGeometry &geometry) {
   auto ones = [](ArrayRef<int64_t> values) { return llvm::all_of(values, [](int64_t v) { return v == 1; }); };
@@ -111,9 +115,10 @@ int64_t product(ArrayRef<int64_t> sizes) {
   return result;
 }
 
-/// The windows of a strided convolution laid out as columns (im2col): N x (C x kernel...) x (output pixels...),
+/// The windows of a convolution laid out as columns (im2col): N x (C x kernel...) x (output pixels...),
 /// column (c, k...) of pixel o holding the padded input at o * stride + k * dilation. A strided window moves by the
-/// stride from one output to the next, which the micro-kernel cannot stream; the columns are read in order.
+/// stride from one output to the next, which the micro-kernel cannot stream, and a narrow one gives it short rows;
+/// the columns are read in order, every pixel of a filter in one row.
 Value windowColumns(ImplicitLocOpBuilder &b, Value padded, const WindowGeometry &geometry) {
   auto type = cast<RankedTensorType>(padded.getType());
   int64_t spatialRank = type.getRank() - 2, batch = type.getDimSize(0), channels = type.getDimSize(1);
@@ -160,8 +165,11 @@ LogicalResult convertConv(NodeContext &ctx) {
   Type elementType = x.type().getElementType();
   Value zero = scalarConstant(b, b.getLoc(), elementType, 0);
   Value input = padSpatial(b, x.value, *geometry, zero);
+  // Columns also pay for a stride-1 window whose output rows are shorter than one 512-bit vector (7 or 14 wide):
+  // the window form would give the micro-kernel rows of 7 columns, the columns one row of every pixel.
   bool strided = llvm::any_of(geometry->strides, [](int64_t stride) { return stride > 1; });
-  if (group == 1 && strided)
+  bool narrow = geometry->output.back() < kNarrowRow;
+  if (group == 1 && (strided || narrow))
     return convertAsProduct(ctx, windowColumns(b, input, *geometry), geometry->output);
   Value weights = w.value;
   int64_t groupFilters = filters / group;
