@@ -16,6 +16,17 @@ namespace {
 using ::testing::HasSubstr;
 
 /// A fresh calibration cache directory per test, removed afterwards.
+/// The cuda device over the fake libcuda (one sm_86 GPU), whose calibration kernel runs as fast as a GPU of
+/// `calibrationGflops` (0: in no time at all).
+std::vector<std::unique_ptr<Device>> fakeGpu(double calibrationGflops) {
+  test::FakeCuda::get().configure(8, 6, 1, std::size_t(1) << 30);
+  test::FakeCuda::get().setCalibrationSpeed(calibrationGflops);
+  test::ScopedEnvironment library("HET_CUDA_LIBRARY", HET_TEST_FAKE_CUDA_LIBRARY);
+  std::vector<std::unique_ptr<Device>> gpu;
+  gpu.push_back(createCudaDevice({}));
+  return gpu;
+}
+
 class DevicePoolTest : public ::testing::Test {
 protected:
   void SetUp() override {
@@ -117,12 +128,7 @@ TEST_F(DevicePoolTest, DoesNotCalibrateAnUnavailableDevice) {
 
 TEST_F(DevicePoolTest, CalibratesAGpuWithItsOwnKernelAndCachesIt) {
   for (CalibrationSource expected : {CalibrationSource::Measured, CalibrationSource::Cached}) {
-    test::FakeCuda::get().configure(8, 6, 1, std::size_t(1) << 30);
-    std::vector<std::unique_ptr<Device>> gpu;
-    {
-      test::ScopedEnvironment library("HET_CUDA_LIBRARY", HET_TEST_FAKE_CUDA_LIBRARY);
-      gpu.push_back(createCudaDevice({}));
-    }
+    std::vector<std::unique_ptr<Device>> gpu = fakeGpu(FAKE_CUDA_CALIBRATION_GFLOPS);
     ASSERT_TRUE(gpu[0]->info().available) << gpu[0]->info().reason;
     DevicePool pool(std::move(gpu), directory_.string());
     const DeviceCapabilities &capabilities = pool.capabilities(0);
@@ -137,13 +143,7 @@ TEST_F(DevicePoolTest, CalibratesAGpuWithItsOwnKernelAndCachesIt) {
 }
 
 TEST_F(DevicePoolTest, LeavesAGpuItCannotTimeUncalibrated) {
-  test::FakeCuda::get().configure(8, 6, 1, std::size_t(1) << 30);
-  test::FakeCuda::get().setCalibrationSpeed(0);
-  std::vector<std::unique_ptr<Device>> gpu;
-  {
-    test::ScopedEnvironment library("HET_CUDA_LIBRARY", HET_TEST_FAKE_CUDA_LIBRARY);
-    gpu.push_back(createCudaDevice({}));
-  }
+  std::vector<std::unique_ptr<Device>> gpu = fakeGpu(/*calibrationGflops=*/0);
   ASSERT_TRUE(gpu[0]->info().available) << gpu[0]->info().reason;
   DevicePool pool(std::move(gpu), directory_.string());
   const DeviceCapabilities &capabilities = pool.capabilities(0);
