@@ -32,17 +32,26 @@ using CpuEntryPoint = void (*)(void **buffers, std::int64_t tileBegin, std::int6
 
 class CpuKernel final : public LoadedKernel {
 public:
-  CpuKernel(std::string displayName, std::unique_ptr<SharedObject> object, CpuEntryPoint entry, std::int64_t tileCount)
-      : LoadedKernel(std::move(displayName)), object_(std::move(object)), entry_(entry), tileCount_(tileCount) {}
+  CpuKernel(std::string displayName, std::unique_ptr<SharedObject> object, CpuEntryPoint entry, std::int64_t tileCount,
+            std::uint64_t flops)
+      : LoadedKernel(std::move(displayName)), object_(std::move(object)), entry_(entry), tileCount_(tileCount),
+        flops_(flops) {}
 
   CpuEntryPoint entry() const { return entry_; }
   std::int64_t tileCount() const { return tileCount_; }
+  /// The kernel's cost fact: floating-point (or element) operations per launch.
+  std::uint64_t flops() const { return flops_; }
 
 private:
   std::unique_ptr<SharedObject> object_;
   CpuEntryPoint entry_;
   std::int64_t tileCount_;
+  std::uint64_t flops_;
 };
+
+/// Kernels of fewer operations (cost facts) run on the launching thread: about 10 microseconds of generic code,
+/// the cost of waking and joining a second thread.
+constexpr std::uint64_t kSpreadFlops = 1u << 18;
 
 class CpuDevice final : public HostMemoryDevice {
 public:
@@ -111,7 +120,7 @@ public:
       return makeStatus(HET_STATUS_INVALID_FORMAT, what + ": tile grid " + std::to_string(tiles) +
                                                        " does not fit the int64 tile range of the ABI");
     outKernel = std::make_unique<CpuKernel>(what, std::move(object), reinterpret_cast<CpuEntryPoint>(address),
-                                            static_cast<std::int64_t>(tiles));
+                                            static_cast<std::int64_t>(tiles), kernel.cost().flops());
     return nullptr;
   }
 
@@ -125,9 +134,10 @@ public:
     // 8 chunks per thread, 7.0 ms with 2). The auto partitioner splits further when threads idle.
     std::int64_t grain = std::max<std::int64_t>(1, tiles / (2 * static_cast<std::int64_t>(threads_)));
     void **arguments = pointers.data();
-    // One tile, or one thread, has nothing to spread: the calling thread runs the tiles without entering the arena,
-    // which costs microseconds per launch that a small model's kernels do not have to spare.
-    if (tiles == 1 || threads_ == 1) {
+    // One tile, one thread or a few microseconds of work have nothing to gain from spreading: the calling thread
+    // runs the tiles without entering the arena, whose wake-up and join cost more than such a kernel (a small
+    // model's kernels: openWakeWord's 0.1 ms graph ran at half speed on 2 threads before).
+    if (tiles == 1 || threads_ == 1 || kernel.flops() < kSpreadFlops) {
       entry(arguments, 0, tiles);
       return nullptr;
     }
