@@ -33,25 +33,30 @@ using CpuEntryPoint = void (*)(void **buffers, std::int64_t tileBegin, std::int6
 class CpuKernel final : public LoadedKernel {
 public:
   CpuKernel(std::string displayName, std::unique_ptr<SharedObject> object, CpuEntryPoint entry, std::int64_t tileCount,
-            std::uint64_t flops)
+            bool small)
       : LoadedKernel(std::move(displayName)), object_(std::move(object)), entry_(entry), tileCount_(tileCount),
-        flops_(flops) {}
+        small_(small) {}
 
   CpuEntryPoint entry() const { return entry_; }
   std::int64_t tileCount() const { return tileCount_; }
-  /// The kernel's cost fact: floating-point (or element) operations per launch.
-  std::uint64_t flops() const { return flops_; }
+  /// Whether its cost facts say a launch is a few microseconds of work (isSmallKernel).
+  bool small() const { return small_; }
 
 private:
   std::unique_ptr<SharedObject> object_;
   CpuEntryPoint entry_;
   std::int64_t tileCount_;
-  std::uint64_t flops_;
+  bool small_;
 };
 
-/// Kernels of fewer operations (cost facts) run on the launching thread: about 10 microseconds of generic code,
-/// the cost of waking and joining a second thread.
-constexpr std::uint64_t kSpreadFlops = 1u << 18;
+/// Whether a kernel's cost facts put a launch at about the cost of waking and joining a second thread (some 10
+/// microseconds): fewer than 2^18 operations on less than 1 MiB. Such kernels run on the launching thread; a kernel
+/// without cost facts (a C++ kernel) is spread as any other.
+bool isSmallKernel(const hetbin::Kernel &kernel) {
+  constexpr std::uint64_t kSpreadFlops = 1u << 18, kSpreadBytes = 1u << 20;
+  return kernel.has_cost() && kernel.cost().flops() < kSpreadFlops &&
+         kernel.cost().bytes_read() + kernel.cost().bytes_written() < kSpreadBytes;
+}
 
 class CpuDevice final : public HostMemoryDevice {
 public:
@@ -120,7 +125,7 @@ public:
       return makeStatus(HET_STATUS_INVALID_FORMAT, what + ": tile grid " + std::to_string(tiles) +
                                                        " does not fit the int64 tile range of the ABI");
     outKernel = std::make_unique<CpuKernel>(what, std::move(object), reinterpret_cast<CpuEntryPoint>(address),
-                                            static_cast<std::int64_t>(tiles), kernel.cost().flops());
+                                            static_cast<std::int64_t>(tiles), isSmallKernel(kernel));
     return nullptr;
   }
 
@@ -137,7 +142,7 @@ public:
     // One tile, one thread or a few microseconds of work have nothing to gain from spreading: the calling thread
     // runs the tiles without entering the arena, whose wake-up and join cost more than such a kernel (a small
     // model's kernels: openWakeWord's 0.1 ms graph ran at half speed on 2 threads before).
-    if (tiles == 1 || threads_ == 1 || kernel.flops() < kSpreadFlops) {
+    if (tiles == 1 || threads_ == 1 || kernel.small()) {
       entry(arguments, 0, tiles);
       return nullptr;
     }
