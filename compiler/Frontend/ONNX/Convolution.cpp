@@ -81,15 +81,104 @@ bool isPointwise(const WindowGeometry &geometry) {
   return ones(geometry.kernel) && ones(geometry.strides) && zeros(geometry.padBefore) && zeros(geometry.padAfter);
 }
 
+/// acc + a * b on floats, the body of every convolution product.
+Value multiplyAccumulate(OpBuilder &b, Location loc, ValueRange args) {
+  Value product = arith::MulFOp::create(b, loc, args[0], args[1]);
+  return arith::AddFOp::create(b, loc, args[2], product);
+}
+
+/// Filters per block of a filter-major product: two AVX-512 vectors, the micro-kernel's widest column block.
+constexpr int64_t kFilterBlock = 32;
+/// Output maps of fewer pixels than this fill the micro-kernel's vectors poorly when the pixels are its columns (a
+/// 7 x 7 map is 49 columns: 64 lanes, 15 of them idle; 14 x 14 uses 196 of 224).
+constexpr int64_t kFewPixels = 256;
+
+int64_t product(ArrayRef<int64_t> sizes) {
+  int64_t result = 1;
+  for (int64_t size : sizes)
+    result *= size;
+  return result;
+}
+
+/// The loop dims of a filter-major product: n, filter block, output dims..., filter in block, reduction dims....
+struct FilterMajorDims {
+  int64_t firstOutput;
+  int64_t firstReduction;
+  int64_t count;
+};
+
+/// The N x M x output... result of an ungrouped convolution computed with the filters as the micro-kernel's
+/// columns, for maps of fewer than kFewPixels pixels: W (a constant; its dims after the first are `reductions`) is
+/// laid out at compile time as (M / kFilterBlock) x reductions... x kFilterBlock, each reduction step one block of
+/// filters in a row, which the kernel reads in place; `input` is read through `inputMap` of the loop dims; the
+/// pixel-major product is transposed back to filters by pixels. None when W is not a constant, its filters do not
+/// fill whole blocks, or the map has enough pixels.
+std::optional<Value> filterMajorProduct(ImplicitLocOpBuilder &b, OnnxValue w, Value input, ArrayRef<int64_t> outputs,
+                                        ArrayRef<int64_t> reductions,
+                                        llvm::function_ref<AffineMap(const FilterMajorDims &)> inputMap) {
+  int64_t batch = cast<RankedTensorType>(input.getType()).getDimSize(0), filters = w.shape()[0];
+  int64_t pixels = product(outputs), outputRank = static_cast<int64_t>(outputs.size());
+  if (pixels >= kFewPixels || filters % kFilterBlock != 0)
+    return std::nullopt;
+  SmallVector<int64_t> blockedShape = {filters / kFilterBlock, kFilterBlock}, perm = {0};
+  llvm::append_range(blockedShape, reductions);
+  for (int64_t dim = 2; dim < static_cast<int64_t>(blockedShape.size()); ++dim)
+    perm.push_back(dim);
+  perm.push_back(1);
+  std::optional<Value> blocks = transposedConstant(b, w.value, blockedShape, perm);
+  if (!blocks)
+    return std::nullopt;
+
+  FilterMajorDims dims{2, 3 + outputRank, 3 + outputRank + static_cast<int64_t>(reductions.size())};
+  int64_t inBlock = 2 + outputRank;
+  MLIRContext *context = b.getContext();
+  auto map = [&](int64_t numDims, ArrayRef<int64_t> targets) {
+    SmallVector<unsigned> unsignedTargets(targets.begin(), targets.end());
+    return AffineMap::getMultiDimMapWithTargets(numDims, unsignedTargets, context);
+  };
+  SmallVector<int64_t> weightDims = {1}, outputDims = {0}, initShape = {batch};
+  for (int64_t dim = dims.firstReduction; dim < dims.count; ++dim)
+    weightDims.push_back(dim);
+  weightDims.push_back(inBlock);
+  for (int64_t dim = 0; dim < outputRank; ++dim)
+    outputDims.push_back(dims.firstOutput + dim);
+  llvm::append_range(outputDims, ArrayRef<int64_t>{1, inBlock});
+  llvm::append_range(initShape, outputs);
+  llvm::append_range(initShape, ArrayRef<int64_t>{filters / kFilterBlock, kFilterBlock});
+  SmallVector<utils::IteratorType> iterators(dims.firstReduction, utils::IteratorType::parallel);
+  iterators.append(reductions.size(), utils::IteratorType::reduction);
+  Value zero = scalarConstant(b, b.getLoc(), cast<RankedTensorType>(input.getType()).getElementType(), 0);
+  Value result = buildGeneric(b, {input, *blocks}, filledTensor(b, initShape, zero),
+                              {inputMap(dims), map(dims.count, weightDims), map(dims.count, outputDims)}, iterators,
+                              multiplyAccumulate);
+  Value pixelMajor = reshapeTensor(b, result, {batch, pixels, filters});
+  Value filterMajor = buildGeneric(
+      b, {pixelMajor}, tensor::EmptyOp::create(b, {batch, filters, pixels}, zero.getType()),
+      {map(3, {0, 2, 1}), map(3, {0, 1, 2})}, SmallVector<utils::IteratorType>(3, utils::IteratorType::parallel),
+      [](OpBuilder &, Location, ValueRange args) { return args[0]; });
+  SmallVector<int64_t> resultShape = {batch, filters};
+  llvm::append_range(resultShape, outputs);
+  return reshapeTensor(b, filterMajor, resultShape);
+}
+
 /// Output 0 of a convolution computed as a matrix product: `columns` (N x R x pixels) by the filters as M x R,
 /// reshaped to N x M x `outputSpatial`. Every pixel of a filter's output is a column, so the CPU micro-kernel
-/// fills whole vectors (a 7 x 7 map is 49 columns, not 7).
+/// fills whole vectors (a 7 x 7 map is 49 columns, not 7); a map of few pixels takes the filters as columns.
 LogicalResult convertAsProduct(NodeContext &ctx, Value columns, ArrayRef<int64_t> outputSpatial) {
   ImplicitLocOpBuilder &b = ctx.builder();
   OnnxValue w = ctx.input(1);
   auto columnsType = cast<RankedTensorType>(columns.getType());
   int64_t batch = columnsType.getDimSize(0), reduction = columnsType.getDimSize(1);
   int64_t pixels = columnsType.getDimSize(2), filters = w.shape()[0];
+  SmallVector<int64_t> resultShape = {batch, filters};
+  llvm::append_range(resultShape, outputSpatial);
+  auto columnsMap = [&](const FilterMajorDims &dims) {
+    return AffineMap::getMultiDimMapWithTargets(
+        dims.count, {0, static_cast<unsigned>(dims.firstReduction), static_cast<unsigned>(dims.firstOutput)},
+        ctx.context());
+  };
+  if (std::optional<Value> result = filterMajorProduct(b, w, columns, {pixels}, {reduction}, columnsMap))
+    return setGroupedResult(ctx, reshapeTensor(b, *result, resultShape), /*grouped=*/false, filters);
   Value weights = reshapeTensor(b, w.value, {filters, reduction});
   // Loop dims: n, m, pixel, r.
   MLIRContext *context = ctx.context();
@@ -99,20 +188,8 @@ LogicalResult convertAsProduct(NodeContext &ctx, Value columns, ArrayRef<int64_t
   iterators.push_back(utils::IteratorType::reduction);
   Value zero = scalarConstant(b, b.getLoc(), columnsType.getElementType(), 0);
   Value result = buildGeneric(b, {columns, weights}, filledTensor(b, {batch, filters, pixels}, zero), maps, iterators,
-                              [&](OpBuilder &nested, Location loc, ValueRange args) {
-                                Value product = arith::MulFOp::create(nested, loc, args[0], args[1]);
-                                return arith::AddFOp::create(nested, loc, args[2], product);
-                              });
-  SmallVector<int64_t> resultShape = {batch, filters};
-  llvm::append_range(resultShape, outputSpatial);
+                              multiplyAccumulate);
   return setGroupedResult(ctx, reshapeTensor(b, result, resultShape), /*grouped=*/false, filters);
-}
-
-int64_t product(ArrayRef<int64_t> sizes) {
-  int64_t result = 1;
-  for (int64_t size : sizes)
-    result *= size;
-  return result;
 }
 
 /// The windows of a convolution laid out as columns (im2col): N x (C x kernel...) x (output pixels...),
@@ -127,10 +204,9 @@ Value windowColumns(ImplicitLocOpBuilder &b, Value padded, const WindowGeometry 
   SmallVector<int64_t> shape = {batch, channels};
   llvm::append_range(shape, geometry.kernel);
   llvm::append_range(shape, geometry.output);
-  SmallVector<AffineMap> maps = {
-      windowInputMap({0, 1}, /*firstOutputDim=*/2 + spatialRank, /*firstWindowDim=*/2, numDims, geometry,
-                     b.getContext()),
-      AffineMap::getMultiDimIdentityMap(numDims, b.getContext())};
+  SmallVector<AffineMap> maps = {windowInputMap({0, 1}, /*firstOutputDim=*/2 + spatialRank, /*firstWindowDim=*/2,
+                                                numDims, geometry, b.getContext()),
+                                 AffineMap::getMultiDimIdentityMap(numDims, b.getContext())};
   SmallVector<utils::IteratorType> iterators(numDims, utils::IteratorType::parallel);
   Value columns = buildGeneric(b, {padded}, tensor::EmptyOp::create(b, shape, type.getElementType()), maps, iterators,
                                [](OpBuilder &, Location, ValueRange args) { return args[0]; });
@@ -169,6 +245,17 @@ LogicalResult convertConv(NodeContext &ctx) {
   // the window form would give the micro-kernel rows of 7 columns, the columns one row of every pixel.
   bool strided = llvm::any_of(geometry->strides, [](int64_t stride) { return stride > 1; });
   bool narrow = geometry->output.back() < kNarrowRow;
+  if (group == 1 && narrow && !strided) {
+    // With the filters as columns, the window reads the padded input in place: no columns to write and read back.
+    SmallVector<int64_t> reductions = {channels};
+    llvm::append_range(reductions, kernel);
+    auto windowMap = [&](const FilterMajorDims &dims) {
+      return windowInputMap({0, dims.firstReduction}, dims.firstOutput, dims.firstReduction + 1, dims.count, *geometry,
+                            context);
+    };
+    if (std::optional<Value> result = filterMajorProduct(b, w, input, geometry->output, reductions, windowMap))
+      return setGroupedResult(ctx, *result, /*grouped=*/false, filters);
+  }
   if (group == 1 && (strided || narrow))
     return convertAsProduct(ctx, windowColumns(b, input, *geometry), geometry->output);
   Value weights = w.value;
@@ -211,11 +298,8 @@ LogicalResult convertConv(NodeContext &ctx) {
     resultShape.push_back(group);
   resultShape.push_back(grouped ? groupFilters : filters);
   llvm::append_range(resultShape, geometry->output);
-  Value result = buildGeneric(b, {input, weights}, filledTensor(b, resultShape, zero), maps, iterators,
-                              [&](OpBuilder &nested, Location loc, ValueRange args) {
-                                Value product = arith::MulFOp::create(nested, loc, args[0], args[1]);
-                                return arith::AddFOp::create(nested, loc, args[2], product);
-                              });
+  Value result =
+      buildGeneric(b, {input, weights}, filledTensor(b, resultShape, zero), maps, iterators, multiplyAccumulate);
   return setGroupedResult(ctx, result, grouped, filters);
 }
 

@@ -6,7 +6,11 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/IndexingUtils.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/IR/Matchers.h"
+
+#include <cstring>
 
 using namespace mlir;
 
@@ -92,6 +96,34 @@ Value denseConstant(ImplicitLocOpBuilder &b, ArrayRef<int64_t> shape, Type eleme
       attributes.push_back(IntegerAttr::get(elementType, static_cast<int64_t>(value)));
   }
   return arith::ConstantOp::create(b, DenseElementsAttr::get(RankedTensorType::get(shape, elementType), attributes));
+}
+
+std::optional<Value> transposedConstant(ImplicitLocOpBuilder &b, Value value, ArrayRef<int64_t> shape,
+                                        ArrayRef<int64_t> perm) {
+  DenseElementsAttr dense;
+  if (!matchPattern(value, m_Constant(&dense)))
+    return std::nullopt;
+  auto type = cast<RankedTensorType>(dense.getType());
+  unsigned bits = type.getElementTypeBitWidth();
+  if (bits % 8 != 0 || computeProduct(shape) != type.getNumElements())
+    return std::nullopt;
+  auto resultType = RankedTensorType::get(applyPermutation(shape, perm), type.getElementType());
+  if (dense.isSplat())
+    return arith::ConstantOp::create(b, dense.reshape(resultType)).getResult();
+  // Walks the result in order; `index` is its position, read from the source through the permuted strides.
+  SmallVector<int64_t> sourceStrides = applyPermutation(computeSuffixProduct(shape), perm);
+  ArrayRef<int64_t> resultShape = resultType.getShape();
+  size_t bytes = bits / 8;
+  ArrayRef<char> raw = dense.getRawData();
+  std::vector<char> transposed(raw.size());
+  SmallVector<int64_t> index(shape.size(), 0);
+  for (size_t element = 0; element * bytes < transposed.size(); ++element) {
+    int64_t source = linearize(index, sourceStrides);
+    std::memcpy(&transposed[element * bytes], &raw[source * bytes], bytes);
+    for (int64_t dim = static_cast<int64_t>(index.size()) - 1; dim >= 0 && ++index[dim] == resultShape[dim]; --dim)
+      index[dim] = 0;
+  }
+  return arith::ConstantOp::create(b, DenseElementsAttr::getFromRawBuffer(resultType, transposed)).getResult();
 }
 
 Value buildGeneric(ImplicitLocOpBuilder &b, ValueRange inputs, Value init, ArrayRef<AffineMap> maps,

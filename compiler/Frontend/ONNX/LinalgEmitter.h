@@ -32,6 +32,11 @@ mlir::Value filledTensor(mlir::ImplicitLocOpBuilder &b, llvm::ArrayRef<int64_t> 
 /// A constant tensor of `shape` holding `values` (row-major) converted to `elementType`.
 mlir::Value denseConstant(mlir::ImplicitLocOpBuilder &b, llvm::ArrayRef<int64_t> shape, mlir::Type elementType,
                           llvm::ArrayRef<double> values);
+/// The constant `value` read as `shape` (the same element count, row-major) and transposed by `perm`, as a new
+/// constant: weights laid out at compile time the way a kernel reads them. None when `value` is not a constant or
+/// its elements are narrower than a byte.
+std::optional<mlir::Value> transposedConstant(mlir::ImplicitLocOpBuilder &b, mlir::Value value,
+                                              llvm::ArrayRef<int64_t> shape, llvm::ArrayRef<int64_t> perm);
 
 /// A linalg.generic over explicit maps, the last map for the output `init`.
 mlir::Value buildGeneric(mlir::ImplicitLocOpBuilder &b, mlir::ValueRange inputs, mlir::Value init,

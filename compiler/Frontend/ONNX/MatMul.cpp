@@ -6,10 +6,8 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
-#include "mlir/IR/Matchers.h"
 
 #include <algorithm>
-#include <cstring>
 #include <map>
 #include <numeric>
 
@@ -25,29 +23,6 @@ const int32_t kMatMulDTypes[] = {kFloat, kDouble, kInt32, kInt64, kUInt32, kUInt
 Value multiplyAccumulate(OpBuilder &b, Location loc, ValueRange args, int32_t dtype) {
   Value product = scalarBinary(b, loc, BinaryKind::Mul, args[0], args[1], dtype);
   return scalarBinary(b, loc, BinaryKind::Add, args[2], product, dtype);
-}
-
-/// `value` transposed, when it is a 2-D constant of whole-byte elements (a weight): transposing it once here lets
-/// the kernel read it row by row like any right-hand side instead of gathering it on every run.
-std::optional<Value> transposedConstant(ImplicitLocOpBuilder &b, Value value) {
-  DenseElementsAttr dense;
-  if (!matchPattern(value, m_Constant(&dense)))
-    return std::nullopt;
-  auto type = cast<RankedTensorType>(dense.getType());
-  unsigned bits = type.getElementTypeBitWidth();
-  if (type.getRank() != 2 || bits % 8 != 0)
-    return std::nullopt;
-  auto transposedType = RankedTensorType::get({type.getDimSize(1), type.getDimSize(0)}, type.getElementType());
-  if (dense.isSplat())
-    return arith::ConstantOp::create(b, dense.reshape(transposedType)).getResult();
-  int64_t rows = type.getDimSize(0), columns = type.getDimSize(1);
-  size_t bytes = bits / 8;
-  ArrayRef<char> raw = dense.getRawData();
-  std::vector<char> transposed(raw.size());
-  for (int64_t row = 0; row < rows; ++row)
-    for (int64_t column = 0; column < columns; ++column)
-      std::memcpy(&transposed[(column * rows + row) * bytes], &raw[(row * columns + column) * bytes], bytes);
-  return arith::ConstantOp::create(b, DenseElementsAttr::getFromRawBuffer(transposedType, transposed)).getResult();
 }
 
 } // namespace
@@ -128,8 +103,9 @@ LogicalResult convertGemm(NodeContext &ctx) {
   if (k != kB)
     return ctx.emitError() << "contracted dims differ: A has " << k << ", B has " << kB;
   ImplicitLocOpBuilder &b = ctx.builder();
+  // A constant B is transposed once, here, so that the kernel reads it row by row instead of gathering it each run.
   if (transB)
-    if (std::optional<Value> transposed = transposedConstant(b, bValue.value)) {
+    if (std::optional<Value> transposed = transposedConstant(b, bValue.value, bValue.shape(), {1, 0})) {
       bValue.value = *transposed;
       transB = false;
     }

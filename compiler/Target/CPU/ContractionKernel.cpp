@@ -101,6 +101,22 @@ std::optional<int64_t> stepOf(AffineExpr expr, unsigned dim) {
   return std::nullopt;
 }
 
+// How many elements of `operand`'s buffer one step of loop `dim` moves, when its map and layout fix that.
+std::optional<int64_t> elementStep(linalg::LinalgOp op, OpOperand *operand, unsigned dim) {
+  SmallVector<int64_t> strides;
+  int64_t offset;
+  if (failed(cast<MemRefType>(operand->get().getType()).getStridesAndOffset(strides, offset)))
+    return std::nullopt;
+  int64_t step = 0;
+  for (auto [expr, stride] : llvm::zip(op.getMatchingIndexingMap(operand).getResults(), strides)) {
+    std::optional<int64_t> exprStep = stepOf(expr, dim);
+    if (!exprStep || (*exprStep != 0 && ShapedType::isDynamic(stride)))
+      return std::nullopt;
+    step += *exprStep == 0 ? 0 : *exprStep * stride;
+  }
+  return step;
+}
+
 std::optional<Contraction> matchContraction(linalg::LinalgOp op, const MicroKernelShape &shape) {
   if (!op.hasPureBufferSemantics() || op.getNumDpsInputs() != 2 || op.getNumDpsInits() != 1 ||
       !isMultiplyAccumulate(op))
@@ -165,7 +181,13 @@ std::optional<Contraction> matchContraction(linalg::LinalgOp op, const MicroKern
   // A matmul's right-hand side is read with a stride of a whole row per reduction step, which thrashes L1 sets
   // and the TLB; packed, each micro-kernel reads one sequential stream. A convolution's shifted windows are
   // already sequential.
-  contraction.packed = contraction.reductionDims.size() == 1 && vectorMap.isProjectedPermutation();
+  // A vector input already laid out as the pack buffer (a weight the frontend blocked at compile time: one
+  // register block of columns per reduction step, in a row) is read in place.
+  int64_t blockColumns = static_cast<int64_t>(contraction.vectors * shape.lanes);
+  bool laidOutAsPacked =
+      columns == blockColumns && !contraction.transposed &&
+      elementStep(op, contraction.vectorInput, contraction.reductionDims.front()) == std::optional(blockColumns);
+  contraction.packed = contraction.reductionDims.size() == 1 && vectorMap.isProjectedPermutation() && !laidOutAsPacked;
   if (contraction.transposed && !contraction.packed)
     return std::nullopt;
   return contraction;
@@ -190,7 +212,15 @@ public:
       auto type = MemRefType::get({kColumnPanel / blockColumns, kReductionBlock, blockColumns}, builder.getF32Type());
       packBuffer = memref::AllocaOp::create(entry, loc, type, builder.getI64IntegerAttr(64));
     }
-    forEach(c.outerDims, [&] { emitColumns(); });
+    if (c.packed || c.outerDims.empty()) {
+      forEach(c.outerDims, [&] { emitColumns(); });
+    } else {
+      // Read in place, the vector input has no panel to reuse; the row input's reduction block is what the outer
+      // dims share (the filter blocks of a filter-major convolution all read the same columns), so it is swept
+      // over all of them while it is in cache.
+      forEachReductionBlock(
+          [&](Value kBegin, Value kEnd) { forEach(c.outerDims, [&] { emitColumns(kBegin, kEnd); }); });
+    }
     c.op->erase();
   }
 
@@ -231,14 +261,20 @@ private:
     return indices;
   }
 
-  // Full column blocks in panels of kColumnPanel, then the partial block with masks.
-  void emitColumns() {
+  // Full column blocks in panels of kColumnPanel, then the partial block with masks; over the reduction steps
+  // [kBegin, kEnd) of the blocked dimension when given, else over all of them.
+  void emitColumns(Value kBegin = {}, Value kEnd = {}) {
     int64_t blockColumns = static_cast<int64_t>(c.vectors * shape.lanes);
     Value columns = sizes[c.colDim];
     Value fullColumns = roundDown(columns, blockColumns);
-    loop(constant(0), fullColumns, kColumnPanel, [&](Value panel) {
-      emitPanel(panel, min(add(panel, constant(kColumnPanel)), fullColumns), /*masked=*/false);
-    });
+    auto panel = [&](Value begin, Value end, bool masked) {
+      if (kBegin)
+        return emitReductionBlock(begin, end, kBegin, kEnd, masked);
+      forEachReductionBlock(
+          [&](Value blockBegin, Value blockEnd) { emitReductionBlock(begin, end, blockBegin, blockEnd, masked); });
+    };
+    loop(constant(0), fullColumns, kColumnPanel,
+         [&](Value begin) { panel(begin, min(add(begin, constant(kColumnPanel)), fullColumns), /*masked=*/false); });
     std::optional<int64_t> staticColumns = getConstantIntValue(columns);
     if (staticColumns && *staticColumns % blockColumns == 0)
       return;
@@ -246,12 +282,12 @@ private:
     auto ifOp = scf::IfOp::create(builder, loc, partial, /*withElseRegion=*/false);
     OpBuilder::InsertionGuard guard(builder);
     builder.setInsertionPointToStart(ifOp.thenBlock());
-    emitPanel(fullColumns, columns, /*masked=*/true);
+    panel(fullColumns, columns, /*masked=*/true);
   }
 
-  // One panel of columns [begin, end): reduction blocks, then row blocks, then column blocks.
-  void emitPanel(Value begin, Value end, bool masked) {
-    int64_t blockColumns = static_cast<int64_t>(c.vectors * shape.lanes);
+  // Runs `body` per cache block [kBegin, kEnd) of the first reduction dimension: kReductionBlock steps over all
+  // reduction dimensions together.
+  void forEachReductionBlock(llvm::function_ref<void(Value, Value)> body) {
     unsigned blockedDim = c.reductionDims.front();
     int64_t innerSteps = 1;
     for (unsigned dim : ArrayRef(c.reductionDims).drop_front()) {
@@ -260,23 +296,31 @@ private:
     }
     int64_t reductionBlock = std::max<int64_t>(1, kReductionBlock / innerSteps);
     Value reductionSize = sizes[blockedDim];
-    loop(constant(0), reductionSize, reductionBlock, [&](Value kBegin) {
-      Value kEnd = min(add(kBegin, constant(reductionBlock)), reductionSize);
-      if (c.packed)
-        emitPack(begin, end, kBegin, kEnd, masked);
-      Value rows = sizes[c.rowDim];
-      Value fullRows = roundDown(rows, c.rows);
-      auto sweep = [&](Value rowBegin, Value rowEnd, unsigned blockRows) {
-        loop(rowBegin, rowEnd, blockRows, [&](Value row) {
-          loop(begin, end, blockColumns, [&](Value column) {
-            emitMicroKernel(row, blockRows, column, begin, kBegin, kEnd, masked ? end : Value());
-          });
+    loop(constant(0), reductionSize, reductionBlock,
+         [&](Value kBegin) { body(kBegin, min(add(kBegin, constant(reductionBlock)), reductionSize)); });
+  }
+
+  // One reduction block [kBegin, kEnd) of the panel of columns [begin, end): row blocks, then column blocks.
+  void emitReductionBlock(Value begin, Value end, Value kBegin, Value kEnd, bool masked) {
+    int64_t blockColumns = static_cast<int64_t>(c.vectors * shape.lanes);
+    if (c.packed)
+      emitPack(begin, end, kBegin, kEnd, masked);
+    Value rows = sizes[c.rowDim];
+    Value fullRows = roundDown(rows, c.rows);
+    auto sweep = [&](Value rowBegin, Value rowEnd, unsigned blockRows) {
+      loop(rowBegin, rowEnd, blockRows, [&](Value row) {
+        loop(begin, end, blockColumns, [&](Value column) {
+          emitMicroKernel(row, blockRows, column, begin, kBegin, kEnd, masked ? end : Value());
         });
-      };
-      sweep(constant(0), fullRows, c.rows);
-      if (c.rows > 1)
-        sweep(fullRows, rows, 1);
-    });
+      });
+    };
+    sweep(constant(0), fullRows, c.rows);
+    // The rows left over: one block of them when their number is known, else one at a time.
+    std::optional<int64_t> staticRows = getConstantIntValue(rows);
+    if (staticRows && *staticRows % c.rows != 0)
+      sweep(fullRows, rows, static_cast<unsigned>(*staticRows % c.rows));
+    else if (!staticRows && c.rows > 1)
+      sweep(fullRows, rows, 1);
   }
 
   // Copies the vector input's [kBegin, kEnd) x [begin, end) into the pack buffer as [column block][k][column],
