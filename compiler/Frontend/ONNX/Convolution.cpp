@@ -151,14 +151,21 @@ std::optional<Value> filterMajorProduct(ImplicitLocOpBuilder &b, OnnxValue w, Va
   Value result = buildGeneric(b, {input, *blocks}, filledTensor(b, initShape, zero),
                               {inputMap(dims), map(dims.count, weightDims), map(dims.count, outputDims)}, iterators,
                               multiplyAccumulate);
-  Value pixelMajor = reshapeTensor(b, result, {batch, pixels, filters});
-  Value filterMajor = buildGeneric(
-      b, {pixelMajor}, tensor::EmptyOp::create(b, {batch, filters, pixels}, zero.getType()),
-      {map(3, {0, 2, 1}), map(3, {0, 1, 2})}, SmallVector<utils::IteratorType>(3, utils::IteratorType::parallel),
-      [](OpBuilder &, Location, ValueRange args) { return args[0]; });
-  SmallVector<int64_t> resultShape = {batch, filters};
+  // The product as n x outputs... x filters, read transposed into n x filters x outputs... (which a bias add then
+  // takes as its producer).
+  SmallVector<int64_t> pixelMajorShape = {batch}, resultShape = {batch, filters}, transposed = {0};
+  llvm::append_range(pixelMajorShape, outputs);
+  pixelMajorShape.push_back(filters);
   llvm::append_range(resultShape, outputs);
-  return reshapeTensor(b, filterMajor, resultShape);
+  for (int64_t dim = 0; dim < outputRank; ++dim)
+    transposed.push_back(2 + dim);
+  transposed.push_back(1);
+  int64_t rank = 2 + outputRank;
+  return buildGeneric(b, {reshapeTensor(b, result, pixelMajorShape)},
+                      tensor::EmptyOp::create(b, resultShape, zero.getType()),
+                      {map(rank, transposed), AffineMap::getMultiDimIdentityMap(rank, context)},
+                      SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
+                      [](OpBuilder &, Location, ValueRange args) { return args[0]; });
 }
 
 /// Output 0 of a convolution computed as a matrix product: `columns` (N x R x pixels) by the filters as M x R,
@@ -172,13 +179,18 @@ LogicalResult convertAsProduct(NodeContext &ctx, Value columns, ArrayRef<int64_t
   int64_t pixels = columnsType.getDimSize(2), filters = w.shape()[0];
   SmallVector<int64_t> resultShape = {batch, filters};
   llvm::append_range(resultShape, outputSpatial);
+  // The columns as N x R x outputs..., read at (n, r, outputs...).
+  SmallVector<int64_t> columnsShape = {batch, reduction};
+  llvm::append_range(columnsShape, outputSpatial);
   auto columnsMap = [&](const FilterMajorDims &dims) {
-    return AffineMap::getMultiDimMapWithTargets(
-        dims.count, {0, static_cast<unsigned>(dims.firstReduction), static_cast<unsigned>(dims.firstOutput)},
-        ctx.context());
+    SmallVector<unsigned> targets = {0, static_cast<unsigned>(dims.firstReduction)};
+    for (size_t dim = 0; dim < outputSpatial.size(); ++dim)
+      targets.push_back(static_cast<unsigned>(dims.firstOutput + dim));
+    return AffineMap::getMultiDimMapWithTargets(dims.count, targets, ctx.context());
   };
-  if (std::optional<Value> result = filterMajorProduct(b, w, columns, {pixels}, {reduction}, columnsMap))
-    return setGroupedResult(ctx, reshapeTensor(b, *result, resultShape), /*grouped=*/false, filters);
+  if (std::optional<Value> result =
+          filterMajorProduct(b, w, reshapeTensor(b, columns, columnsShape), outputSpatial, {reduction}, columnsMap))
+    return setGroupedResult(ctx, *result, /*grouped=*/false, filters);
   Value weights = reshapeTensor(b, w.value, {filters, reduction});
   // Loop dims: n, m, pixel, r.
   MLIRContext *context = ctx.context();
