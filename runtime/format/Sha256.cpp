@@ -4,6 +4,10 @@
 #include <algorithm>
 #include <cstring>
 
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+
 namespace het::format {
 namespace {
 
@@ -28,11 +32,7 @@ constexpr std::uint32_t rotateRight(std::uint32_t value, unsigned bits) {
   return (value >> bits) | (value << (32 - bits));
 }
 
-} // namespace
-
-Sha256::Sha256() : state_(kInitialState) {}
-
-void Sha256::processBlock(const std::uint8_t *block) {
+void portableRounds(std::array<std::uint32_t, 8> &state, const std::uint8_t *block) {
   std::array<std::uint32_t, 64> schedule;
   for (unsigned i = 0; i < 16; ++i)
     schedule[i] = (std::uint32_t(block[4 * i]) << 24) |
@@ -49,8 +49,8 @@ void Sha256::processBlock(const std::uint8_t *block) {
     schedule[i] = schedule[i - 16] + s0 + schedule[i - 7] + s1;
   }
 
-  std::uint32_t a = state_[0], b = state_[1], c = state_[2], d = state_[3];
-  std::uint32_t e = state_[4], f = state_[5], g = state_[6], h = state_[7];
+  std::uint32_t a = state[0], b = state[1], c = state[2], d = state[3];
+  std::uint32_t e = state[4], f = state[5], g = state[6], h = state[7];
   for (unsigned i = 0; i < 64; ++i) {
     std::uint32_t sum1 =
         rotateRight(e, 6) ^ rotateRight(e, 11) ^ rotateRight(e, 25);
@@ -69,14 +69,82 @@ void Sha256::processBlock(const std::uint8_t *block) {
     b = a;
     a = temp1 + temp2;
   }
-  state_[0] += a;
-  state_[1] += b;
-  state_[2] += c;
-  state_[3] += d;
-  state_[4] += e;
-  state_[5] += f;
-  state_[6] += g;
-  state_[7] += h;
+  state[0] += a;
+  state[1] += b;
+  state[2] += c;
+  state[3] += d;
+  state[4] += e;
+  state[5] += f;
+  state[6] += g;
+  state[7] += h;
+}
+
+#if defined(__x86_64__)
+bool hasShaExtensions() { return __builtin_cpu_supports("sha"); }
+
+// The rounds with the SHA extensions (Intel's SHA-NI, also on AMD since Zen):
+// the state lives as ABEF and CDGH halves, sha256rnds2 does two rounds, and
+// sha256msg1/msg2 extend the message schedule four words at a time. Group g
+// covers rounds 4g..4g+3 and message words m[g % 4].
+__attribute__((target("sha,sse4.1,ssse3"))) void
+extensionRounds(std::array<std::uint32_t, 8> &state, const std::uint8_t *blocks,
+                std::size_t count) {
+  const __m128i byteSwap =
+      _mm_set_epi64x(0x0c0d0e0f08090a0bULL, 0x0405060700010203ULL);
+  __m128i cdab = _mm_shuffle_epi32(
+      _mm_loadu_si128(reinterpret_cast<const __m128i *>(&state[0])), 0xB1);
+  __m128i efgh = _mm_shuffle_epi32(
+      _mm_loadu_si128(reinterpret_cast<const __m128i *>(&state[4])), 0x1B);
+  __m128i abef = _mm_alignr_epi8(cdab, efgh, 8);
+  __m128i cdgh = _mm_blend_epi16(efgh, cdab, 0xF0);
+  for (; count != 0; --count, blocks += 64) {
+    __m128i savedAbef = abef, savedCdgh = cdgh;
+    __m128i m[4];
+    for (unsigned g = 0; g < 16; ++g) {
+      if (g < 4)
+        m[g] = _mm_shuffle_epi8(
+            _mm_loadu_si128(reinterpret_cast<const __m128i *>(blocks + 16 * g)),
+            byteSwap);
+      __m128i words = _mm_add_epi32(
+          m[g % 4], _mm_loadu_si128(reinterpret_cast<const __m128i *>(
+                        &kRoundConstants[4 * g])));
+      cdgh = _mm_sha256rnds2_epu32(cdgh, abef, words);
+      if (g >= 3 && g < 15) {
+        __m128i &next = m[(g + 1) % 4];
+        next = _mm_add_epi32(next, _mm_alignr_epi8(m[g % 4], m[(g + 3) % 4], 4));
+        next = _mm_sha256msg2_epu32(next, m[g % 4]);
+      }
+      abef = _mm_sha256rnds2_epu32(abef, cdgh, _mm_shuffle_epi32(words, 0x0E));
+      if (g >= 1 && g < 13)
+        m[(g + 3) % 4] = _mm_sha256msg1_epu32(m[(g + 3) % 4], m[g % 4]);
+    }
+    abef = _mm_add_epi32(abef, savedAbef);
+    cdgh = _mm_add_epi32(cdgh, savedCdgh);
+  }
+  __m128i feba = _mm_shuffle_epi32(abef, 0x1B);
+  __m128i dchg = _mm_shuffle_epi32(cdgh, 0xB1);
+  _mm_storeu_si128(reinterpret_cast<__m128i *>(&state[0]),
+                   _mm_blend_epi16(feba, dchg, 0xF0));
+  _mm_storeu_si128(reinterpret_cast<__m128i *>(&state[4]),
+                   _mm_alignr_epi8(dchg, feba, 8));
+}
+#else
+bool hasShaExtensions() { return false; }
+#endif
+
+} // namespace
+
+Sha256::Sha256(Rounds rounds)
+    : extensions_(rounds == Rounds::Fastest && hasShaExtensions()),
+      state_(kInitialState) {}
+
+void Sha256::processBlocks(const std::uint8_t *blocks, std::size_t count) {
+#if defined(__x86_64__)
+  if (extensions_)
+    return extensionRounds(state_, blocks, count);
+#endif
+  for (; count != 0; --count, blocks += 64)
+    portableRounds(state_, blocks);
 }
 
 void Sha256::update(std::span<const std::byte> data) {
@@ -94,13 +162,15 @@ void Sha256::update(std::span<const std::byte> data) {
     remaining -= take;
     if (bufferSize_ < buffer_.size())
       return;
-    processBlock(buffer_.data());
+    processBlocks(buffer_.data(), 1);
     bufferSize_ = 0;
   }
   // Whole blocks straight from the input, without copying them through the
   // buffer.
-  for (; remaining >= 64; bytes += 64, remaining -= 64)
-    processBlock(bytes);
+  std::size_t wholeBlocks = remaining / 64;
+  processBlocks(bytes, wholeBlocks);
+  bytes += 64 * wholeBlocks;
+  remaining -= 64 * wholeBlocks;
   if (remaining != 0)
     std::memcpy(buffer_.data(), bytes, remaining);
   bufferSize_ = remaining;
@@ -120,13 +190,13 @@ Sha256::Digest Sha256::finish() {
   buffer_[bufferSize_++] = 0x80;
   if (bufferSize_ > 56) {
     std::fill(buffer_.begin() + bufferSize_, buffer_.end(), 0);
-    processBlock(buffer_.data());
+    processBlocks(buffer_.data(), 1);
     bufferSize_ = 0;
   }
   std::fill(buffer_.begin() + bufferSize_, buffer_.begin() + 56, 0);
   for (unsigned i = 0; i < 8; ++i)
     buffer_[56 + i] = std::uint8_t(messageBits >> (56 - 8 * i));
-  processBlock(buffer_.data());
+  processBlocks(buffer_.data(), 1);
 
   Digest digest;
   for (unsigned i = 0; i < 8; ++i) {
