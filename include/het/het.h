@@ -293,6 +293,9 @@ HET_API double het_run_report_total_ms(const het_run_report_t *report);
 /* Bytes copied between host and devices in the run, outputs included. */
 HET_API uint64_t het_run_report_bytes_to_device(const het_run_report_t *report);
 HET_API uint64_t het_run_report_bytes_from_device(const het_run_report_t *report);
+/* The most bytes of dispatch results the run held at once (its working set: on one device in host memory a
+ * result is freed after its last reader). */
+HET_API uint64_t het_run_report_peak_result_bytes(const het_run_report_t *report);
 
 /*===--------------------------------------------------------------------===*
  * Kernels: launching one kernel of a module by itself (C++ kernels, docs/kernel-language.md)

@@ -221,6 +221,7 @@ public:
   }
   double totalMs() const { return het_run_report_total_ms(report_); }
   uint64_t bytesToDevice() const { return het_run_report_bytes_to_device(report_); }
+  uint64_t peakResultBytes() const { return het_run_report_peak_result_bytes(report_); }
   uint64_t bytesFromDevice() const { return het_run_report_bytes_from_device(report_); }
 
 private:

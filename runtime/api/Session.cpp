@@ -28,11 +28,11 @@ struct het_session_s {
 struct het_run_report_s {
   std::atomic<int> referenceCount{1};
   het::runtime::RunStatistics statistics;
-  std::vector<std::string> kernels; ///< [dispatch]
-  std::vector<std::string> devices; ///< [dispatch]
+  std::vector<std::string> kernels;      ///< [dispatch]
+  std::vector<std::string> devices;      ///< [dispatch]
   std::vector<std::string> replacedFrom; ///< [dispatch]: "" when it stayed where it was placed
-  std::vector<std::string> faultDevices;  ///< [fault]
-  std::vector<std::string> faultKernels;  ///< [fault]: "" when the device had failed before the run
+  std::vector<std::string> faultDevices; ///< [fault]
+  std::vector<std::string> faultKernels; ///< [fault]: "" when the device had failed before the run
 };
 
 namespace {
@@ -47,7 +47,8 @@ het_status_t createSession(het_runtime_t &runtime, het_module_t &module, const h
   for (size_t i = 0; i < options.pin_count; ++i) {
     const het_kernel_pin_t &pin = options.pins[i];
     if (!pin.kernel || !pin.device)
-      return makeStatus(HET_STATUS_INVALID_ARGUMENT, "pin " + std::to_string(i) + ": kernel and device must not be NULL");
+      return makeStatus(HET_STATUS_INVALID_ARGUMENT,
+                        "pin " + std::to_string(i) + ": kernel and device must not be NULL");
     size_t device = 0;
     HET_RETURN_IF_ERROR(het_runtime_find_device(&runtime, pin.device, &device));
     if (!request.pins.emplace(pin.kernel, device).second)
@@ -204,8 +205,7 @@ size_t het_run_report_dispatch_count(const het_run_report_t *report) {
   return report ? report->statistics.dispatches.size() : 0;
 }
 
-het_status_t het_run_report_dispatch(const het_run_report_t *report, size_t index,
-                                     het_dispatch_record_t *outRecord) {
+het_status_t het_run_report_dispatch(const het_run_report_t *report, size_t index, het_dispatch_record_t *outRecord) {
   if (!report || !outRecord)
     return makeStatus(HET_STATUS_INVALID_ARGUMENT, "report and out_record must not be NULL");
   HET_RETURN_IF_ERROR(checkIndex("dispatch", index, report->statistics.dispatches.size(), "the run had"));
@@ -237,6 +237,10 @@ het_status_t het_run_report_fault(const het_run_report_t *report, size_t index, 
 }
 
 double het_run_report_total_ms(const het_run_report_t *report) { return report ? report->statistics.totalMs : 0; }
+
+uint64_t het_run_report_peak_result_bytes(const het_run_report_t *report) {
+  return report ? report->statistics.peakResultBytes : 0;
+}
 
 uint64_t het_run_report_bytes_to_device(const het_run_report_t *report) {
   return report ? report->statistics.bytesToDevice : 0;

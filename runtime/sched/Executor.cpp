@@ -32,7 +32,8 @@ bool isInteger(hetbin::DType dtype) { return dtype >= hetbin::INT8 && dtype <= h
 /// Kernels compute on signless integers (the compiler's view), so an unsigned value binds to a kernel binding of
 /// the same width whatever signedness the binding records; graph inputs and outputs keep the exact dtype.
 bool sameBits(hetbin::DType expected, hetbin::DType actual) {
-  return expected == actual || (isInteger(expected) && isInteger(actual) && format::dtypeSize(expected) == format::dtypeSize(actual));
+  return expected == actual ||
+         (isInteger(expected) && isInteger(actual) && format::dtypeSize(expected) == format::dtypeSize(actual));
 }
 
 bool matches(const hetbin::TensorType &expected, const hetbin::TensorType &actual, bool exactDType = true) {
@@ -65,10 +66,10 @@ struct Value {
   std::size_t byteSize = 0;
   /// Where the host can read it: inputs, constants, results of devices that share host memory, staged copies.
   const void *hostData = nullptr;
-  std::unique_ptr<DeviceBuffer> home;   ///< a dispatch result: the buffer its dispatch wrote
-  std::unique_ptr<HostTensor> staged;   ///< a result in a card's memory, copied to the host for other devices
+  std::unique_ptr<DeviceBuffer> home; ///< a dispatch result: the buffer its dispatch wrote
+  std::unique_ptr<HostTensor> staged; ///< a result in a card's memory, copied to the host for other devices
   std::map<std::size_t, std::unique_ptr<DeviceBuffer>> copies; ///< [device]: what other devices read it from
-  std::mutex mutex;                     ///< two dispatches may want it on a device at the same time
+  std::mutex mutex; ///< two dispatches may want it on a device at the same time
 };
 
 using Clock = std::chrono::steady_clock;
@@ -93,6 +94,31 @@ public:
   std::deque<Value> values;
   std::atomic<std::uint64_t> bytesToDevice{0};
   std::atomic<std::uint64_t> bytesFromDevice{0};
+
+  /// Allocates the buffer of dispatch result `value` on `device`.
+  het_status_t allocateResult(Value &value, Device &device) {
+    HET_RETURN_IF_ERROR(device.allocate(value.byteSize, value.home));
+    value.hostData = value.home->hostAddress();
+    std::lock_guard<std::mutex> lock(resultBytesMutex_);
+    liveResultBytes_ += value.byteSize;
+    peakResultBytes_ = std::max(peakResultBytes_, liveResultBytes_);
+    return nullptr;
+  }
+  /// Frees the buffers of dispatch result `value` (after its last reader, or when a fault lost it).
+  void release(Value &value) {
+    if (value.home) {
+      std::lock_guard<std::mutex> lock(resultBytesMutex_);
+      liveResultBytes_ -= value.byteSize;
+    }
+    value.copies.clear();
+    value.staged.reset();
+    value.home.reset();
+    value.hostData = nullptr;
+  }
+  std::uint64_t peakResultBytes() {
+    std::lock_guard<std::mutex> lock(resultBytesMutex_);
+    return peakResultBytes_;
+  }
 
   Value &value(const hetbin::ValueRef &ref) {
     switch (ref.source_case()) {
@@ -125,8 +151,8 @@ public:
     if (!value.hostData) {
       assert(value.home && "only dispatch results can be in memory the host cannot address");
       // Card to card goes through the host, as it would between two PCIe cards without peer access.
-      HET_RETURN_IF_ERROR(HostTensor::create(value.type.dtype(),
-                                             {value.type.shape().begin(), value.type.shape().end()}, value.staged));
+      HET_RETURN_IF_ERROR(
+          HostTensor::create(value.type.dtype(), {value.type.shape().begin(), value.type.shape().end()}, value.staged));
       HET_RETURN_IF_ERROR(value.home->owner().copyFromDevice(*value.home, value.staged->data()));
       bytesFromDevice += value.byteSize;
       moved += value.byteSize;
@@ -152,8 +178,7 @@ public:
       return makeStatus(HET_STATUS_INVALID_FORMAT, "an output of type " + std::string(format::dtypeName(dtype)) +
                                                        " refers to a value of type " +
                                                        std::string(format::dtypeName(value.type.dtype())));
-    HET_RETURN_IF_ERROR(
-        HostTensor::create(dtype, {value.type.shape().begin(), value.type.shape().end()}, outTensor));
+    HET_RETURN_IF_ERROR(HostTensor::create(dtype, {value.type.shape().begin(), value.type.shape().end()}, outTensor));
     if (value.hostData) {
       if (outTensor->byteSize())
         std::memcpy(outTensor->data(), value.hostData, outTensor->byteSize());
@@ -168,6 +193,9 @@ private:
   const std::vector<Device *> &devices_;
   std::size_t constantOffset_ = 0;
   std::vector<std::size_t> resultOffsets_;
+  std::mutex resultBytesMutex_;
+  std::uint64_t liveResultBytes_ = 0;
+  std::uint64_t peakResultBytes_ = 0;
 };
 
 het_status_t checkInputs(const hetbin::Manifest &manifest, std::span<const HostTensor *const> inputs) {
@@ -307,10 +335,9 @@ het_status_t Executor::loadKernels(const std::vector<DispatchPlacement> &placeme
     std::unique_ptr<LoadedKernel> &loaded = kernels_[placement.device][kernelIndex];
     if (loaded)
       continue;
-    HET_RETURN_IF_ERROR(devices_[placement.device]->loadKernel(manifest.kernels(static_cast<int>(kernelIndex)),
-                                                               *placement.variant,
-                                                               file_.sectionData(placement.variant->image_section()),
-                                                               loaded));
+    HET_RETURN_IF_ERROR(
+        devices_[placement.device]->loadKernel(manifest.kernels(static_cast<int>(kernelIndex)), *placement.variant,
+                                               file_.sectionData(placement.variant->image_section()), loaded));
   }
   return nullptr;
 }
@@ -360,6 +387,14 @@ het_status_t Executor::run(std::span<const HostTensor *const> inputs,
   int dispatchCount = manifest.graph().dispatches_size();
   for (int d = 0; d < dispatchCount; ++d)
     HET_RETURN_IF_ERROR(checkDispatch(manifest, d, state));
+
+  // The last dispatch that reads each dispatch result; graph outputs have no last reader.
+  std::map<const Value *, int> lastReader;
+  for (int d = 0; d < dispatchCount; ++d)
+    for (const hetbin::ValueRef &operand : manifest.graph().dispatches(d).operands())
+      lastReader[&state.value(operand)] = d;
+  for (const hetbin::Output &output : manifest.outputs())
+    lastReader[&state.value(output.value())] = dispatchCount;
 
   std::vector<DispatchPlacement> placements = this->placements();
   std::vector<DispatchRecord> records(dispatchCount);
@@ -423,8 +458,7 @@ het_status_t Executor::run(std::span<const HostTensor *const> inputs,
       HET_RETURN_IF_ERROR(state.bufferOn(state.value(operand), deviceIndex, record.bytesMoved, buffers.emplace_back()));
     for (int r = 0; r < dispatch.results_size(); ++r) {
       Value &result = state.result(static_cast<std::size_t>(d), static_cast<std::size_t>(r));
-      HET_RETURN_IF_ERROR(device.allocate(result.byteSize, result.home));
-      result.hostData = result.home->hostAddress();
+      HET_RETURN_IF_ERROR(state.allocateResult(result, device));
       buffers.push_back(result.home.get());
     }
     ++launches;
@@ -456,8 +490,17 @@ het_status_t Executor::run(std::span<const HostTensor *const> inputs,
     bool oneDevice = std::all_of(placements.begin(), placements.end(),
                                  [&](const DispatchPlacement &p) { return p.device == placements.front().device; });
     if (oneDevice) {
-      for (int d = 0; d < dispatchCount; ++d)
+      // On a device in host memory a fault reruns only the dispatches not done, so a result every reader of
+      // which is done is freed at once, and the next results reuse its memory (fewer fresh pages to fault in).
+      bool freeEarly = !placements.empty() && devices_[placements.front().device]->sharesHostMemory();
+      for (int d = 0; d < dispatchCount; ++d) {
         runDispatch(d);
+        if (!freeEarly || !done[d])
+          continue;
+        for (const hetbin::ValueRef &operand : manifest.graph().dispatches(d).operands())
+          if (operand.has_dispatch_result() && lastReader[&state.value(operand)] == d)
+            state.release(state.value(operand));
+      }
     } else {
       runFlowGraph(manifest, runDispatch);
     }
@@ -482,13 +525,8 @@ het_status_t Executor::run(std::span<const HostTensor *const> inputs,
         continue;
       fault.replaced.push_back(d);
       done[d] = 0;
-      for (int r = 0; r < manifest.graph().dispatches(d).results_size(); ++r) {
-        Value &result = state.result(static_cast<std::size_t>(d), static_cast<std::size_t>(r));
-        result.copies.clear();
-        result.staged.reset();
-        result.home.reset();
-        result.hostData = nullptr;
-      }
+      for (int r = 0; r < manifest.graph().dispatches(d).results_size(); ++r)
+        state.release(state.result(static_cast<std::size_t>(d), static_cast<std::size_t>(r)));
     }
     HET_RETURN_IF_ERROR(replaceAfter(fault));
   }
@@ -504,6 +542,7 @@ het_status_t Executor::run(std::span<const HostTensor *const> inputs,
     statistics->dispatches = std::move(records);
     statistics->faults = std::move(faults);
     statistics->totalMs = millisecondsBetween(runStart, Clock::now());
+    statistics->peakResultBytes = state.peakResultBytes();
   }
   return nullptr;
 }

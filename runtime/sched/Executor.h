@@ -46,6 +46,9 @@ struct RunStatistics {
   std::vector<DispatchRecord> dispatches; ///< indexed like the graph's dispatches
   std::vector<FaultEvent> faults;         ///< in the order they happened
   double totalMs = 0;                     ///< from the first dispatch to the outputs on the host
+  /// The most bytes of dispatch results held at once. On one device in host memory a result is freed after its
+  /// last reader, so this is the run's working set, not the sum of every result.
+  std::uint64_t peakResultBytes = 0;
 };
 
 /// A module prepared for its devices: every dispatch's variant chosen and loaded on the device it is placed on.

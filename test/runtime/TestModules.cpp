@@ -171,6 +171,21 @@ std::vector<std::byte> buildAddScaleModule(const KernelImages &images) {
   return builder.finish();
 }
 
+std::vector<std::byte> buildChainModule(const KernelImages &images) {
+  ModuleBuilder builder("chain");
+  std::uint32_t cpu = builder.addImage(images.cpu);
+  std::uint32_t csim = builder.addImage(images.csim);
+  builder.addInput("x", hetbin::FLOAT32, {4, 8});
+  hetbin::Kernel *add = builder.addKernel("add", {{"x"}, {"y"}, {"sum", hetbin::WRITE}});
+  ModuleBuilder::addCpuVariant(add, "x86-64", cpu, "het_test_add", 4);
+  ModuleBuilder::addCsimVariant(add, csim, "het_test_add_csim");
+  hetbin::ValueRef last = inputRef(0);
+  for (int link = 0; link < 4; ++link)
+    last = resultRef(builder.addDispatch(0, {last, last}));
+  builder.addOutput("out", last, hetbin::FLOAT32, {4, 8});
+  return builder.finish();
+}
+
 std::vector<std::byte> buildBranchesModule(const KernelImages &images) {
   ModuleBuilder builder("branches");
   std::uint32_t cpu = builder.addImage(images.cpu);
@@ -245,6 +260,7 @@ std::vector<std::pair<std::string, std::vector<std::byte>>> buildAllTestModules(
   return {{"add-scale.hetbin", buildAddScaleModule(images)},
           {"cpu-only.hetbin", buildCpuOnlyModule(images)},
           {"branches.hetbin", buildBranchesModule(images)},
+          {"chain.hetbin", buildChainModule(images)},
           {"feature-levels.hetbin", buildFeatureLevelModule(images)},
           {"thread-ids.hetbin", buildThreadIdsModule(images)},
           {"identity.hetbin", buildIdentityModule()},

@@ -24,6 +24,9 @@ KernelImages readKernelImages();
 /// order: "out", "sum/raw" (dispatch 0's result, a name hetrun must sanitize), "x:echo" (input x itself),
 /// "scale" (the constant).
 std::vector<std::byte> buildAddScaleModule(const KernelImages &images);
+/// x: f32[4x8]. A chain a = add(x, x), b = add(a, a), c = add(b, b), out = add(c, c) (cpu and fpga-sim
+/// variants) whose only output is "out" = 16 x: a, b and c are freed after their one reader where results can be.
+std::vector<std::byte> buildChainModule(const KernelImages &images);
 /// add(x, y) with only a cpu variant: no variant for fpga-sim.
 std::vector<std::byte> buildCpuOnlyModule(const KernelImages &images);
 /// add(x, y) with cpu variants x86-64 (x + y), x86-64-v2 (x + y + 1000) and "x86-64-v99" (an unknown level

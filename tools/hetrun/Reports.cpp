@@ -63,9 +63,9 @@ LatencySummary summarizeLatencies(std::vector<double> samples) {
 }
 
 std::string describeFault(const het_fault_record_t &fault) {
-  std::string where = fault.dispatch < 0 ? std::string(" before this run") :
-                                           " at dispatch " + std::to_string(fault.dispatch) + " (kernel '" +
-                                               fault.kernel + "')";
+  std::string where = fault.dispatch < 0
+                          ? std::string(" before this run")
+                          : " at dispatch " + std::to_string(fault.dispatch) + " (kernel '" + fault.kernel + "')";
   return std::string(fault.device) + " failed" + where + ": " + fault.message + "; " +
          std::to_string(fault.replaced_count) + " dispatch(es) placed again on the other devices";
 }
@@ -81,23 +81,26 @@ std::string formatReportText(const RunReport &report) {
     text += line;
   }
   char totals[256];
-  std::snprintf(totals, sizeof totals, "total %.3f ms, %llu bytes to devices, %llu bytes from devices\n",
+  std::snprintf(totals, sizeof totals,
+                "total %.3f ms, %llu bytes to devices, %llu bytes from devices, %llu bytes of results at most\n",
                 report.totalMs(), static_cast<unsigned long long>(report.bytesToDevice()),
-                static_cast<unsigned long long>(report.bytesFromDevice()));
+                static_cast<unsigned long long>(report.bytesFromDevice()),
+                static_cast<unsigned long long>(report.peakResultBytes()));
   text += totals;
   for (const het_fault_record_t &fault : report.faults())
     text += "fault: " + describeFault(fault) + "\n";
   for (std::size_t i = 0; i < records.size(); ++i)
     if (*records[i].replaced_from)
-      text += "  dispatch " + std::to_string(i) + " (" + records[i].kernel + "): " + records[i].replaced_from +
-              " -> " + records[i].device + "\n";
+      text += "  dispatch " + std::to_string(i) + " (" + records[i].kernel + "): " + records[i].replaced_from + " -> " +
+              records[i].device + "\n";
   return text;
 }
 
 std::string formatReportJsonMembers(const RunReport &report) {
   std::string json = "\"total_ms\": " + number(report.totalMs()) +
                      ", \"bytes_to_device\": " + std::to_string(report.bytesToDevice()) +
-                     ", \"bytes_from_device\": " + std::to_string(report.bytesFromDevice()) + ", \"dispatches\": [";
+                     ", \"bytes_from_device\": " + std::to_string(report.bytesFromDevice()) +
+                     ", \"peak_result_bytes\": " + std::to_string(report.peakResultBytes()) + ", \"dispatches\": [";
   std::vector<het_dispatch_record_t> records = report.dispatches();
   for (std::size_t i = 0; i < records.size(); ++i)
     json += std::string(i ? ", " : "") + "{\"index\": " + std::to_string(i) +
@@ -140,12 +143,13 @@ void writeTrace(const std::string &path, const std::string &processName, const R
             ", \"args\": {\"sort_index\": " + std::to_string(i) + "}}";
   std::vector<het_dispatch_record_t> records = report.dispatches();
   for (std::size_t i = 0; i < records.size(); ++i)
-    json += ",\n{\"name\": " + jsonString(records[i].kernel) +
-            ", \"cat\": \"dispatch\", \"ph\": \"X\", \"pid\": 1, \"tid\": " +
-            std::to_string(trackOf(records[i].device)) + ", \"ts\": " + number(records[i].start_ms * 1e3, "%.3f") +
-            ", \"dur\": " + number(records[i].duration_ms * 1e3, "%.3f") + ", \"args\": {\"dispatch\": " +
-            std::to_string(i) + ", \"device\": " + jsonString(records[i].device) +
-            ", \"bytes_moved\": " + std::to_string(records[i].bytes_moved) + "}}";
+    json +=
+        ",\n{\"name\": " + jsonString(records[i].kernel) +
+        ", \"cat\": \"dispatch\", \"ph\": \"X\", \"pid\": 1, \"tid\": " + std::to_string(trackOf(records[i].device)) +
+        ", \"ts\": " + number(records[i].start_ms * 1e3, "%.3f") +
+        ", \"dur\": " + number(records[i].duration_ms * 1e3, "%.3f") +
+        ", \"args\": {\"dispatch\": " + std::to_string(i) + ", \"device\": " + jsonString(records[i].device) +
+        ", \"bytes_moved\": " + std::to_string(records[i].bytes_moved) + "}}";
   json += "\n]}\n";
   std::ofstream file(path, std::ios::trunc);
   file << json;
