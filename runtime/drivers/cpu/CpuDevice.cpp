@@ -50,10 +50,11 @@ private:
 };
 
 /// Whether a kernel's cost facts put a launch at about the cost of waking and joining a second thread (some 10
-/// microseconds): fewer than 2^18 operations on less than 1 MiB. Such kernels run on the launching thread; a kernel
+/// microseconds, more when the other core is not ours for a moment, as on a shared virtual machine): fewer than
+/// 2^21 operations (10 us at 200 GFLOP/s) on less than 1 MiB. Such kernels run on the launching thread; a kernel
 /// without cost facts (a C++ kernel) is spread as any other.
 bool isSmallKernel(const hetbin::Kernel &kernel) {
-  constexpr std::uint64_t kSpreadFlops = 1u << 18, kSpreadBytes = 1u << 20;
+  constexpr std::uint64_t kSpreadFlops = 1u << 21, kSpreadBytes = 1u << 20;
   return kernel.has_cost() && kernel.cost().flops() < kSpreadFlops &&
          kernel.cost().bytes_read() + kernel.cost().bytes_written() < kSpreadBytes;
 }
