@@ -25,6 +25,63 @@ Value multiplyAccumulate(OpBuilder &b, Location loc, ValueRange args, int32_t dt
   return scalarBinary(b, loc, BinaryKind::Add, args[2], product, dtype);
 }
 
+/// Columns per block of a blocked constant right-hand side: two AVX-512 vectors, the CPU micro-kernel's widest
+/// column block (as for the filter-major convolutions).
+constexpr int64_t kColumnBlock = 32;
+
+/// A constant right-hand side (K x N, or N x K when `transposed`) laid out at compile time as
+/// (N / kColumnBlock) x K x kColumnBlock: each reduction step reads one block of columns in a row, which the CPU
+/// micro-kernel takes in place instead of packing it on every call. None when it is not a constant or N is not
+/// a multiple of the block.
+std::optional<Value> columnBlocks(ImplicitLocOpBuilder &b, Value rhs, bool transposed) {
+  ArrayRef<int64_t> shape = cast<RankedTensorType>(rhs.getType()).getShape();
+  int64_t k = shape[transposed ? 1 : 0], n = shape[transposed ? 0 : 1];
+  if (n % kColumnBlock != 0)
+    return std::nullopt;
+  if (transposed)
+    return transposedConstant(b, rhs, {n / kColumnBlock, kColumnBlock, k}, {0, 2, 1});
+  return transposedConstant(b, rhs, {k, n / kColumnBlock, kColumnBlock}, {1, 0, 2});
+}
+
+/// `lhs` (batch... x M x K, or K x M when `lhsTransposed`) times column `blocks` (columnBlocks), as
+/// batch... x M x N. The loops put the column block outside the rows, so tiles split the columns and each reads
+/// its blocks of the right-hand side once.
+Value blockedProduct(ImplicitLocOpBuilder &b, Value lhs, bool lhsTransposed, Value blocks, int32_t dtype) {
+  auto lhsType = cast<RankedTensorType>(lhs.getType());
+  int64_t rank = lhsType.getRank(), batchRank = rank - 2;
+  int64_t m = lhsType.getDimSize(lhsTransposed ? rank - 1 : rank - 2);
+  int64_t columnBlockCount = cast<RankedTensorType>(blocks.getType()).getDimSize(0);
+  MLIRContext *context = b.getContext();
+  // Loop dims: batch..., column block, m, column in block, k.
+  auto dim = [&](int64_t index) { return getAffineDimExpr(index, context); };
+  AffineExpr blockDim = dim(batchRank), mDim = dim(batchRank + 1), inBlock = dim(batchRank + 2),
+             kDim = dim(batchRank + 3);
+  int64_t numDims = batchRank + 4;
+  SmallVector<AffineExpr> lhsExprs, outExprs;
+  SmallVector<int64_t> shape;
+  for (int64_t i = 0; i < batchRank; ++i) {
+    lhsExprs.push_back(dim(i));
+    outExprs.push_back(dim(i));
+    shape.push_back(lhsType.getDimSize(i));
+  }
+  lhsExprs.append(lhsTransposed ? SmallVector<AffineExpr>{kDim, mDim} : SmallVector<AffineExpr>{mDim, kDim});
+  outExprs.append({mDim, blockDim, inBlock});
+  shape.append({m, columnBlockCount, kColumnBlock});
+  SmallVector<AffineMap> maps = {AffineMap::get(numDims, 0, lhsExprs, context),
+                                 AffineMap::get(numDims, 0, {blockDim, kDim, inBlock}, context),
+                                 AffineMap::get(numDims, 0, outExprs, context)};
+  SmallVector<utils::IteratorType> iterators(numDims - 1, utils::IteratorType::parallel);
+  iterators.push_back(utils::IteratorType::reduction);
+  Value init = filledTensor(b, shape, scalarConstant(b, b.getLoc(), lhsType.getElementType(), 0));
+  Value result =
+      buildGeneric(b, {lhs, blocks}, init, maps, iterators, [&](OpBuilder &nested, Location loc, ValueRange args) {
+        return multiplyAccumulate(nested, loc, args, dtype);
+      });
+  shape.pop_back();
+  shape.back() *= kColumnBlock;
+  return reshapeTensor(b, result, shape);
+}
+
 } // namespace
 
 LogicalResult convertMatMul(NodeContext &ctx) {
@@ -48,6 +105,12 @@ LogicalResult convertMatMul(NodeContext &ctx) {
   if (failed(batch))
     return ctx.emitError() << "batch dims of A and B do not broadcast";
 
+  ImplicitLocOpBuilder &b = ctx.builder();
+  if (!vectorA && bValue.rank() == 2)
+    if (std::optional<Value> blocks = columnBlocks(b, bValue.value, /*transposed=*/false)) {
+      ctx.setOutput(0, {blockedProduct(b, a.value, /*lhsTransposed=*/false, *blocks, a.dtype), a.dtype});
+      return success();
+    }
   MLIRContext *context = ctx.context();
   int64_t batchRank = batch->size();
   // Iteration space: batch dims, then m and n where present, then the contracted k.
@@ -79,7 +142,6 @@ LogicalResult convertMatMul(NodeContext &ctx) {
   SmallVector<utils::IteratorType> iterators(numDims, utils::IteratorType::parallel);
   iterators.back() = utils::IteratorType::reduction;
 
-  ImplicitLocOpBuilder &b = ctx.builder();
   Type elementType = a.type().getElementType();
   Value init = filledTensor(b, resultShape, scalarConstant(b, b.getLoc(), elementType, 0));
   int32_t dtype = a.dtype;
@@ -103,28 +165,33 @@ LogicalResult convertGemm(NodeContext &ctx) {
   if (k != kB)
     return ctx.emitError() << "contracted dims differ: A has " << k << ", B has " << kB;
   ImplicitLocOpBuilder &b = ctx.builder();
-  // A constant B is transposed once, here, so that the kernel reads it row by row instead of gathering it each run.
-  if (transB)
-    if (std::optional<Value> transposed = transposedConstant(b, bValue.value, bValue.shape(), {1, 0})) {
-      bValue.value = *transposed;
-      transB = false;
-    }
-
-  MLIRContext *context = ctx.context();
-  AffineExpr dm = getAffineDimExpr(0, context), dn = getAffineDimExpr(1, context), dk = getAffineDimExpr(2, context);
-  SmallVector<AffineMap> maps = {
-      AffineMap::get(3, 0, transA ? ArrayRef<AffineExpr>{dk, dm} : ArrayRef<AffineExpr>{dm, dk}, context),
-      AffineMap::get(3, 0, transB ? ArrayRef<AffineExpr>{dn, dk} : ArrayRef<AffineExpr>{dk, dn}, context),
-      AffineMap::get(3, 0, {dm, dn}, context)};
-  SmallVector<utils::IteratorType> iterators = {utils::IteratorType::parallel, utils::IteratorType::parallel,
-                                                utils::IteratorType::reduction};
   Type elementType = a.type().getElementType();
   int32_t dtype = a.dtype;
   SmallVector<int64_t> resultShape = {m, n};
-  Value init = filledTensor(b, resultShape, scalarConstant(b, b.getLoc(), elementType, 0));
-  Value product = buildGeneric(
-      b, {a.value, bValue.value}, init, maps, iterators,
-      [&](OpBuilder &nested, Location loc, ValueRange args) { return multiplyAccumulate(nested, loc, args, dtype); });
+  Value product;
+  // A constant B is laid out once, here: in column blocks the kernel reads in place, or at least transposed, so
+  // that the kernel reads it row by row instead of gathering it each run.
+  if (std::optional<Value> blocks = columnBlocks(b, bValue.value, transB)) {
+    product = blockedProduct(b, a.value, transA, *blocks, dtype);
+  } else {
+    if (transB)
+      if (std::optional<Value> transposed = transposedConstant(b, bValue.value, bValue.shape(), {1, 0})) {
+        bValue.value = *transposed;
+        transB = false;
+      }
+    MLIRContext *context = ctx.context();
+    AffineExpr dm = getAffineDimExpr(0, context), dn = getAffineDimExpr(1, context), dk = getAffineDimExpr(2, context);
+    SmallVector<AffineMap> maps = {
+        AffineMap::get(3, 0, transA ? ArrayRef<AffineExpr>{dk, dm} : ArrayRef<AffineExpr>{dm, dk}, context),
+        AffineMap::get(3, 0, transB ? ArrayRef<AffineExpr>{dn, dk} : ArrayRef<AffineExpr>{dk, dn}, context),
+        AffineMap::get(3, 0, {dm, dn}, context)};
+    SmallVector<utils::IteratorType> iterators = {utils::IteratorType::parallel, utils::IteratorType::parallel,
+                                                  utils::IteratorType::reduction};
+    Value init = filledTensor(b, resultShape, scalarConstant(b, b.getLoc(), elementType, 0));
+    product = buildGeneric(
+        b, {a.value, bValue.value}, init, maps, iterators,
+        [&](OpBuilder &nested, Location loc, ValueRange args) { return multiplyAccumulate(nested, loc, args, dtype); });
+  }
   bool hasC = ctx.hasInput(2) && beta != 0;
   if (!hasC && alpha == 1) {
     ctx.setOutput(0, {product, dtype});
