@@ -225,6 +225,65 @@ Value windowColumns(ImplicitLocOpBuilder &b, Value padded, const WindowGeometry 
   return reshapeTensor(b, columns, {batch, channels * product(geometry.kernel), product(geometry.output)});
 }
 
+/// Output 0 of an ungrouped ConvTranspose whose windows tile the output exactly (kernel = strides, no padding,
+/// dilation or output padding: the 2x2 stride-2 upsampling of segmentation and detection heads). Each output pixel
+/// is then one input pixel times one tap of W, so no zeros need spreading between the input's pixels: the op is the
+/// product of W's taps (M x kernel... rows) with the input's pixels (columns), which the CPU micro-kernel takes,
+/// followed by a depth-to-space copy that moves each tap to its place in the output and adds the bias.
+LogicalResult convertTilingConvTranspose(NodeContext &ctx) {
+  ImplicitLocOpBuilder &b = ctx.builder();
+  OnnxValue x = ctx.input(0), w = ctx.input(1);
+  ArrayRef<int64_t> spatial = x.shape().drop_front(2), kernel = w.shape().drop_front(2);
+  int64_t batch = x.shape()[0], channels = x.shape()[1], filters = w.shape()[1];
+  int64_t spatialRank = static_cast<int64_t>(spatial.size()), rows = filters * product(kernel);
+  MLIRContext *context = ctx.context();
+  auto map = [&](int64_t numDims, ArrayRef<int64_t> targets) {
+    SmallVector<unsigned> unsignedTargets(targets.begin(), targets.end());
+    return AffineMap::getMultiDimMapWithTargets(numDims, unsignedTargets, context);
+  };
+  // Loop dims: n, row (filter, tap...), pixel, c.
+  Value zero = scalarConstant(b, b.getLoc(), x.type().getElementType(), 0);
+  SmallVector<utils::IteratorType> iterators(3, utils::IteratorType::parallel);
+  iterators.push_back(utils::IteratorType::reduction);
+  Value taps = buildGeneric(
+      b, {reshapeTensor(b, x.value, {batch, channels, product(spatial)}), reshapeTensor(b, w.value, {channels, rows})},
+      filledTensor(b, {batch, rows, product(spatial)}, zero), {map(4, {0, 3, 2}), map(4, {3, 1}), map(4, {0, 1, 2})},
+      iterators, multiplyAccumulate);
+
+  // Loop dims: n, m, then per spatial dim its input pixel and its tap; the taps read as N x M x kernel... x spatial....
+  SmallVector<int64_t> tapShape = {batch, filters}, rearranged = {batch, filters}, resultShape = {batch, filters};
+  SmallVector<int64_t> tapDims = {0, 1};
+  llvm::append_range(tapShape, kernel);
+  llvm::append_range(tapShape, spatial);
+  for (int64_t i = 0; i < spatialRank; ++i)
+    tapDims.push_back(2 + 2 * i + 1);
+  for (int64_t i = 0; i < spatialRank; ++i) {
+    tapDims.push_back(2 + 2 * i);
+    rearranged.append({spatial[i], kernel[i]});
+    resultShape.push_back(spatial[i] * kernel[i]);
+  }
+  int64_t numDims = 2 + 2 * spatialRank;
+  SmallVector<Value> inputs = {reshapeTensor(b, taps, tapShape)};
+  SmallVector<AffineMap> maps = {map(numDims, tapDims)};
+  if (ctx.hasInput(2)) {
+    OnnxValue bias = ctx.input(2);
+    if (bias.rank() != 1 || bias.shape()[0] != filters)
+      return ctx.emitError() << "B must be 1-D with " << filters << " entries";
+    inputs.push_back(bias.value);
+    maps.push_back(map(numDims, {1}));
+  }
+  maps.push_back(AffineMap::getMultiDimIdentityMap(numDims, context));
+  Value result = buildGeneric(b, inputs, tensor::EmptyOp::create(b, rearranged, zero.getType()), maps,
+                              SmallVector<utils::IteratorType>(numDims, utils::IteratorType::parallel),
+                              [](OpBuilder &nested, Location loc, ValueRange args) -> Value {
+                                if (args.size() == 2)
+                                  return args[0];
+                                return arith::AddFOp::create(nested, loc, args[0], args[1]);
+                              });
+  ctx.setOutput(0, {reshapeTensor(b, result, resultShape), x.dtype});
+  return success();
+}
+
 } // namespace
 
 LogicalResult convertConv(NodeContext &ctx) {
@@ -375,6 +434,13 @@ LogicalResult convertConvTranspose(NodeContext &ctx) {
     padBefore.push_back(before);
     extents.push_back(extent);
   }
+
+  bool tiling = group == 1;
+  for (int64_t i = 0; i < spatialRank; ++i)
+    tiling = tiling && kernel[i] == (*strides)[i] && (*dilations)[i] == 1 && padBefore[i] == 0 &&
+             output[i] == spatial[i] * kernel[i];
+  if (tiling)
+    return convertTilingConvTranspose(ctx);
 
   ImplicitLocOpBuilder &b = ctx.builder();
   MLIRContext *context = ctx.context();

@@ -1,24 +1,27 @@
 // het-cpu-codegen: bufferized cpu variants into x86-64 ELF shared objects with the tile entry of the kernel ABI.
-#include "compiler/Target/CPU/Passes.h"
 #include "compiler/Target/CPU/ContractionKernel.h"
-#include "compiler/Target/KernelBody/KernelBody.h"
+#include "compiler/Target/CPU/Passes.h"
 #include "compiler/Target/ExternalTool/ExternalTool.h"
+#include "compiler/Target/KernelBody/KernelBody.h"
 
 #include "dialects/Het/IR/HetOps.h"
 
 #include "mlir/Conversion/Passes.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Arith/Transforms/Passes.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/IR/Threading.h"
+#include "mlir/Interfaces/ViewLikeInterface.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Export.h"
-#include "mlir/Interfaces/ViewLikeInterface.h"
 #include "llvm/ADT/MapVector.h"
 #include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/TypeSwitch.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Module.h"
 #include "llvm/MC/TargetRegistry.h"
@@ -106,10 +109,28 @@ uint64_t workOf(linalg::LinalgOp op) {
   return iterations * std::max<uint64_t>(bodyOps, 1);
 }
 
+// A contraction cut along the rows of its micro-kernel gets whole register blocks per tile, so that only the last
+// tile has a partial one; unless that would leave a single tile, as parallelism matters more.
+void alignChunksToRowBlocks(TilePlan &plan, const MicroKernelShape &shape) {
+  for (const TiledOp &tiled : plan.ops) {
+    std::optional<ContractionRows> rows = matchContractionRows(tiled.op, shape);
+    int64_t aligned = rows ? static_cast<int64_t>(llvm::alignTo(plan.chunk, rows->rowsPerBlock)) : plan.chunk;
+    if (rows && rows->dim == tiled.dim && llvm::divideCeil(plan.extent, aligned) >= 2)
+      plan.chunk = aligned;
+  }
+  plan.tiles = llvm::divideCeil(plan.extent, plan.chunk);
+}
+
+// Tiles enough to spread over a few cores in two chunks each; a dimension that gives fewer (a convolution's 24
+// filters, cut in 8-row register blocks, gave 3 tiles: one core did two) yields to a later one that gives more.
+constexpr int64_t kEnoughTiles = 8;
+
 // Finds one dimension per top-level linalg op, of one common extent, such that every buffer written in the
 // kernel is accessed only at that dimension's position by every op touching it. Then a tile's ops read only
-// what the same tile's earlier ops wrote.
-std::optional<TilePlan> planTiles(func::FuncOp kernel, int64_t minTileWork) {
+// what the same tile's earlier ops wrote. The first such dimension with kEnoughTiles tiles wins, else the one with
+// the most.
+std::optional<TilePlan> planTiles(func::FuncOp kernel, int64_t minTileWork, const MicroKernelShape &shape) {
+  std::optional<TilePlan> best;
   TilePlan plan;
   llvm::DenseSet<Value> writtenRoots;
   for (Operation &op : kernel.getBody().front()) {
@@ -178,22 +199,14 @@ std::optional<TilePlan> planTiles(func::FuncOp kernel, int64_t minTileWork) {
     plan.chunk = std::max<int64_t>(1, llvm::divideCeil(minTileWork, workPerIteration));
     plan.tiles = llvm::divideCeil(extent, plan.chunk);
     if (plan.tiles < 2)
-      return std::nullopt;
-    return plan;
+      continue;
+    alignChunksToRowBlocks(plan, shape);
+    if (plan.tiles >= kEnoughTiles)
+      return plan;
+    if (!best || plan.tiles > best->tiles)
+      best = plan;
   }
-  return std::nullopt;
-}
-
-// A contraction cut along the rows of its micro-kernel gets whole register blocks per tile, so that only the last
-// tile has a partial one; unless that would leave a single tile, as parallelism matters more.
-void alignChunksToRowBlocks(TilePlan &plan, const MicroKernelShape &shape) {
-  for (const TiledOp &tiled : plan.ops) {
-    std::optional<ContractionRows> rows = matchContractionRows(tiled.op, shape);
-    int64_t aligned = rows ? static_cast<int64_t>(llvm::alignTo(plan.chunk, rows->rowsPerBlock)) : plan.chunk;
-    if (rows && rows->dim == tiled.dim && llvm::divideCeil(plan.extent, aligned) >= 2)
-      plan.chunk = aligned;
-  }
-  plan.tiles = llvm::divideCeil(plan.extent, plan.chunk);
+  return best;
 }
 
 // Restricts every planned op to the iterations [tile_begin * chunk, tile_end * chunk) of its cut dimension by
@@ -222,8 +235,8 @@ void applyTiles(const TilePlan &plan, Value tileBegin, Value tileEnd) {
         continue;
       }
       SmallVector<OpFoldResult> offsets(type.getRank(), builder.getIndexAttr(0));
-      SmallVector<OpFoldResult> sizes = llvm::map_to_vector(
-          type.getShape(), [&](int64_t dim) -> OpFoldResult { return builder.getIndexAttr(dim); });
+      SmallVector<OpFoldResult> sizes =
+          llvm::map_to_vector(type.getShape(), [&](int64_t dim) -> OpFoldResult { return builder.getIndexAttr(dim); });
       SmallVector<OpFoldResult> strides(type.getRank(), builder.getIndexAttr(1));
       offsets[use.position] = begin;
       sizes[use.position] = size;
@@ -293,6 +306,26 @@ void moveParallelDimInnermost(func::FuncOp kernel) {
 //===----------------------------------------------------------------------===//
 // LLVM
 //===----------------------------------------------------------------------===//
+
+// arith-expand rewrites maximumf and friends into compare-and-select chains, which LLVM's loop vectorizer does not
+// take for a reduction (a row maximum, as in every softmax, ran one element per compare chain). LLVM's own
+// intrinsics have the same NaN semantics and vectorize, so they replace the arith ops before the lowering.
+void useLLVMMinMax(func::FuncOp kernel) {
+  kernel.walk([](Operation *op) {
+    if (!isa<arith::MaximumFOp, arith::MinimumFOp, arith::MaxNumFOp, arith::MinNumFOp>(op))
+      return;
+    OpBuilder builder(op);
+    Location loc = op->getLoc();
+    Value lhs = op->getOperand(0), rhs = op->getOperand(1);
+    Value replacement = TypeSwitch<Operation *, Value>(op)
+                            .Case([&](arith::MaximumFOp) { return LLVM::MaximumOp::create(builder, loc, lhs, rhs); })
+                            .Case([&](arith::MinimumFOp) { return LLVM::MinimumOp::create(builder, loc, lhs, rhs); })
+                            .Case([&](arith::MaxNumFOp) { return LLVM::MaxNumOp::create(builder, loc, lhs, rhs); })
+                            .Default([&](Operation *) { return LLVM::MinNumOp::create(builder, loc, lhs, rhs); });
+    op->getResult(0).replaceAllUsesWith(replacement);
+    op->erase();
+  });
+}
 
 // Linalg on memrefs down to the LLVM dialect; memref arguments become bare pointers (shapes are static).
 OpPassManager buildLoweringPipeline() {
@@ -443,8 +476,7 @@ FailureOr<llvm::TargetMachine *> HetCPUCodegenPass::getTargetMachine(VariantOp v
   machine.reset(target->createTargetMachine(triple, level, /*Features=*/"", llvm::TargetOptions(), llvm::Reloc::PIC_,
                                             llvm::CodeModel::Small, llvm::CodeGenOptLevel::Aggressive));
   if (!machine)
-    return variant.emitOpError() << "@" << variant.getSymName() << ": LLVM has no target machine for -mcpu="
-                                 << level;
+    return variant.emitOpError() << "@" << variant.getSymName() << ": LLVM has no target machine for -mcpu=" << level;
   return machine.get();
 }
 
@@ -478,13 +510,12 @@ LogicalResult HetCPUCodegenPass::lowerGroup(ArrayRef<VariantOp> group, std::vect
     return failVariant() << "could not add the tile range to @" << entryName;
   moveParallelDimInnermost(kernel);
   MicroKernelShape shape = microKernelShapeFor(cast<CPUTargetAttr>(leader.getTarget()).getFeatureLevel());
-  std::optional<TilePlan> plan = planTiles(kernel, minTileWork);
-  if (plan)
-    alignChunksToRowBlocks(*plan, shape);
+  std::optional<TilePlan> plan = planTiles(kernel, minTileWork, shape);
   int64_t tiles = plan ? plan->tiles : 1;
   if (plan)
     applyTiles(*plan, kernel.getArgument(bindings), kernel.getArgument(bindings + 1));
   lowerContractions(kernel, shape);
+  useLLVMMinMax(kernel);
 
   std::string bodyName = (entryName + "_tiles").str();
   SymbolTable::setSymbolName(kernel, bodyName);
