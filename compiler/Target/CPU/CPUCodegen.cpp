@@ -22,10 +22,12 @@
 #include "llvm/ADT/MapVector.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/TypeSwitch.h"
+#include "llvm/Analysis/TargetLibraryInfo.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Module.h"
 #include "llvm/MC/TargetRegistry.h"
 #include "llvm/Passes/PassBuilder.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Target/TargetMachine.h"
 
@@ -389,6 +391,16 @@ void buildEntry(ModuleOp kernels, LLVM::LLVMFuncOp body, StringRef entryName, un
 
 std::once_flag initializeX86Once;
 
+// glibc's vector math library, part of every x86-64 glibc: with it the loop vectorizer has vector forms of expf,
+// logf, tanhf and the like, so an elementwise exp (softmax, sigmoid) is no longer a libm call per element. A
+// kernel that uses it gets it as a dependency, which the dynamic loader finds wherever hetrun runs.
+constexpr StringLiteral kVectorMathLibrary = "/lib/x86_64-linux-gnu/libmvec.so.1";
+
+bool hasVectorMathLibrary() {
+  static const bool found = llvm::sys::fs::exists(kVectorMathLibrary);
+  return found;
+}
+
 FailureOr<std::string> emitObject(llvm::Module &module, llvm::TargetMachine &machine) {
   llvm::LoopAnalysisManager loopAnalyses;
   llvm::FunctionAnalysisManager functionAnalyses;
@@ -398,6 +410,11 @@ FailureOr<std::string> emitObject(llvm::Module &module, llvm::TargetMachine &mac
   tuning.LoopVectorization = true;
   tuning.SLPVectorization = true;
   llvm::PassBuilder passBuilder(&machine, tuning);
+  // Registered first, so the pass builder's default (no vector library) does not take its place.
+  llvm::TargetLibraryInfoImpl libraryInfo(machine.getTargetTriple(), hasVectorMathLibrary()
+                                                                         ? llvm::VectorLibrary::LIBMVEC
+                                                                         : llvm::VectorLibrary::NoLibrary);
+  functionAnalyses.registerPass([&] { return llvm::TargetLibraryAnalysis(libraryInfo); });
   passBuilder.registerModuleAnalyses(moduleAnalyses);
   passBuilder.registerCGSCCAnalyses(cgsccAnalyses);
   passBuilder.registerFunctionAnalyses(functionAnalyses);
@@ -550,8 +567,10 @@ void HetCPUCodegenPass::buildObject(ObjectJob &job) {
     job.error = "LLVM cannot emit an object for -mcpu=" + job.machine->getTargetCPU().str();
     return;
   }
-  llvm::Expected<std::string> sharedObject = runExternalTool(
-      linker, {"-shared", "--strip-all", "-o", "{output}", "{input}"}, "kernel.o", *object, "kernel.so");
+  std::vector<std::string> arguments = {"-shared", "--strip-all", "-o", "{output}", "{input}"};
+  if (hasVectorMathLibrary())
+    arguments.insert(arguments.end(), {"--as-needed", kVectorMathLibrary.str()});
+  llvm::Expected<std::string> sharedObject = runExternalTool(linker, arguments, "kernel.o", *object, "kernel.so");
   if (!sharedObject) {
     job.error = "linking the shared object with " + linker + " failed: " + llvm::toString(sharedObject.takeError());
     return;
