@@ -123,8 +123,9 @@ void alignChunksToRowBlocks(TilePlan &plan, const MicroKernelShape &shape) {
   plan.tiles = llvm::divideCeil(plan.extent, plan.chunk);
 }
 
-// Tiles enough to spread over a few cores in two chunks each; a dimension that gives fewer (a convolution's 24
-// filters, cut in 8-row register blocks, gave 3 tiles: one core did two) yields to a later one that gives more.
+// Tiles enough to spread over a few cores in two chunks each; a dimension that gives fewer (an elementwise op over
+// N x 4 x H x W cut by its 4 channels) yields to a later one that gives more. A contraction's column dimension is
+// cut only when nothing else can be: its tiles would be narrower than the micro-kernel's vectors.
 constexpr int64_t kEnoughTiles = 8;
 
 // Finds one dimension per top-level linalg op, of one common extent, such that every buffer written in the
@@ -132,7 +133,7 @@ constexpr int64_t kEnoughTiles = 8;
 // what the same tile's earlier ops wrote. The first such dimension with kEnoughTiles tiles wins, else the one with
 // the most.
 std::optional<TilePlan> planTiles(func::FuncOp kernel, int64_t minTileWork, const MicroKernelShape &shape) {
-  std::optional<TilePlan> best;
+  std::optional<TilePlan> best, columnPlan;
   TilePlan plan;
   llvm::DenseSet<Value> writtenRoots;
   for (Operation &op : kernel.getBody().front()) {
@@ -200,15 +201,24 @@ std::optional<TilePlan> planTiles(func::FuncOp kernel, int64_t minTileWork, cons
     plan.extent = extent;
     plan.chunk = std::max<int64_t>(1, llvm::divideCeil(minTileWork, workPerIteration));
     plan.tiles = llvm::divideCeil(extent, plan.chunk);
+    bool cutsColumns = llvm::any_of(plan.ops, [&](const TiledOp &tiled) {
+      std::optional<ContractionRows> rows = matchContractionRows(tiled.op, shape);
+      return rows && rows->columnDim == tiled.dim;
+    });
     if (plan.tiles < 2)
       continue;
+    if (cutsColumns) {
+      if (!columnPlan)
+        columnPlan = plan;
+      continue;
+    }
     alignChunksToRowBlocks(plan, shape);
     if (plan.tiles >= kEnoughTiles)
       return plan;
     if (!best || plan.tiles > best->tiles)
       best = plan;
   }
-  return best;
+  return best ? best : columnPlan;
 }
 
 // Restricts every planned op to the iterations [tile_begin * chunk, tile_end * chunk) of its cut dimension by

@@ -493,7 +493,7 @@ std::optional<ContractionRows> matchContractionRows(linalg::LinalgOp op, const M
   std::optional<Contraction> contraction = matchContraction(op, shape);
   if (!contraction)
     return std::nullopt;
-  return ContractionRows{contraction->rowDim, contraction->rows};
+  return ContractionRows{contraction->rowDim, contraction->rows, contraction->colDim};
 }
 
 // The zero fill of exactly the contraction's output buffer right before it (only views between), if any.

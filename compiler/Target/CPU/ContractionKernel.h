@@ -22,10 +22,12 @@ struct MicroKernelShape {
 MicroKernelShape microKernelShapeFor(llvm::StringRef level);
 
 /// When `op` is a contraction the micro-kernel lowering takes, the loop dimension it blocks by rows (the one a
-/// tile should cut in multiples of `rowsPerBlock`) and that number of rows.
+/// tile should cut in multiples of `rowsPerBlock`), that number of rows, and the dimension of its columns (which a
+/// tile should not cut: narrow tiles waste the vector lanes).
 struct ContractionRows {
   unsigned dim;
   int64_t rowsPerBlock;
+  unsigned columnDim;
 };
 std::optional<ContractionRows> matchContractionRows(mlir::linalg::LinalgOp op, const MicroKernelShape &shape);
 

@@ -1,13 +1,14 @@
 // RUN: het-opt %s --split-input-file --het-cpu-codegen="min-tile-work=1" | FileCheck %s
 // REQUIRES: compiler
 
-// Tests that a cpu variant becomes a shared object image with one tile per row of its parallel nest, that the
-// body is erased, and that variants of other targets are left alone.
+// Tests that a cpu variant becomes a shared object image with one tile per column of its parallel nest (its 4 rows
+// would give fewer than 8 tiles, its 8 columns give 8), that the body is erased, and that variants of other
+// targets are left alone.
 
 // CHECK-LABEL: het.executable @add
-// CHECK:         het.variant @cpu_x86_64 target(#het.cpu<"x86-64">) format(elf) entry("add") grid([4]) image("\7FELF{{.*}}")
+// CHECK:         het.variant @cpu_x86_64 target(#het.cpu<"x86-64">) format(elf) entry("add") grid([8]) image("\7FELF{{.*}}")
 // CHECK-NOT:       module
-// CHECK:         het.variant @cpu_x86_64_v4 target(#het.cpu<"x86-64-v4">) format(elf) entry("add") grid([4]) image("\7FELF{{.*}}")
+// CHECK:         het.variant @cpu_x86_64_v4 target(#het.cpu<"x86-64-v4">) format(elf) entry("add") grid([8]) image("\7FELF{{.*}}")
 // CHECK-NOT:       module
 // CHECK:         het.variant @sm_90 target(#het.ptx<"sm_90">) format(ptx) entry("add") {
 // CHECK:           func.func @add
